@@ -1,0 +1,90 @@
+"""The embedded store: pyoxigraph in memory, loaded from `kb/graphs/*.trig` and the ontology.
+
+Queries see the union of all named graphs as their default graph, as a SPARQL server configured with a
+union default graph does, so the same `.rq` files run on both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import InputError, KbError
+from ..namespaces import ID
+from ..results import ResultTable, Term
+from ..sparqlsafety import check_read_only
+
+ONTOLOGY_GRAPH = ID + "graph/ontology"
+
+
+def kb_files(kb_dir: Path) -> list[Path]:
+    return sorted((kb_dir / "graphs").glob("*.trig"))
+
+
+def load_store(kb_dir: Path, ontology: Path | None) -> ox.Store:
+    store = ox.Store()
+    files = kb_files(kb_dir)
+    if not files:
+        raise KbError(f"no knowledge base files in {kb_dir / 'graphs'}",
+                      hint="point --kb at a folder with graphs/*.trig, or run `claimkb import`")
+    for path in files:
+        _load(store, path, ox.RdfFormat.TRIG, None)
+    if ontology is not None and ontology.is_file():
+        _load(store, ontology, ox.RdfFormat.TURTLE, ox.NamedNode(ONTOLOGY_GRAPH))
+    return store
+
+
+def _load(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode | None) -> None:
+    try:
+        if graph is None:
+            store.load(path=str(path), format=fmt)
+        else:
+            store.load(path=str(path), format=fmt, to_graph=graph)
+    except SyntaxError as exc:
+        raise InputError(f"not valid RDF: {exc.msg if hasattr(exc, 'msg') else exc}",
+                         file=str(path), line=getattr(exc, "lineno", None),
+                         hint="fix the file, or rebuild it from its sheet with `claimkb import`") from None
+
+
+def to_term(term) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term.iri(term.value)
+    if isinstance(term, ox.Literal):
+        return Term.literal(term.value, term.datatype.value, term.language)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    raise KbError(f"unsupported term in results: {term!r}")
+
+
+class LocalBackend:
+    name = "embedded"
+
+    def __init__(self, kb_dir: Path, ontology: Path | None = None) -> None:
+        self.kb_dir = kb_dir
+        self.store = load_store(kb_dir, ontology)
+
+    def select(self, query_text: str) -> ResultTable:
+        check_read_only(query_text)
+        try:
+            solutions = self.store.query(query_text, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise InputError(f"the query does not parse: {exc}",
+                             hint="check it against SPARQL 1.1") from None
+        except OSError as exc:
+            raise KbError(f"the query failed: {exc}") from None
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise InputError("only SELECT queries are supported here",
+                             hint="rewrite it as SELECT; ASK, CONSTRUCT and DESCRIBE are not shown as tables")
+        variables = [v.value for v in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in variables:
+                term = to_term(solution[name])
+                if term is not None:
+                    row[name] = term
+            rows.append(row)
+        return ResultTable(variables, rows)

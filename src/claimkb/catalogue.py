@@ -1,0 +1,219 @@
+"""The query catalogue: `queries/*.rq` with their headers, and safe parameter binding.
+
+Header lines start with `#+ `: `summary:`, `description: |` (indented lines follow), `tags: [...]`,
+`params:` (indented `name: description` lines). A parameter is the variable `?_name_type` (required) or
+`?__name_type` (optional), declared in the body as `VALUES ?_name_type { UNDEF }`. Binding replaces that
+UNDEF with one RDF term serialised by `term_to_sparql`, which accepts only terms it can write exactly;
+user text is never spliced into the query anywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .errors import UsageError
+from .namespaces import PREFIXES, XSD
+from .results import Term
+
+PARAM_RE = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*?)_(iri|string|decimal|integer|boolean|xsd_date)\b")
+SLOT_RE = r"VALUES\s+\?{var}\s*\{{\s*UNDEF\s*\}}"
+TYPES = {"iri", "string", "decimal", "integer", "boolean", "xsd_date"}
+_IRI_OK = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x20\x7f]*$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str  # as typed on the command line: `quantity`
+    variable: str  # `__quantity_iri`
+    type: str
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[Param, ...]
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise UsageError(f"query {self.name!r} has no parameter {name!r}",
+                         hint=f"its parameters: {known}")
+
+
+def _header(text: str) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    current: str | None = None
+    for line in text.splitlines():
+        if not line.startswith("#+"):
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        body = line[2:]
+        if m := re.match(r"^ (\w+):\s*(.*)$", body):
+            current, value = m[1], m[2].strip()
+            if value == "|":
+                fields[current] = []
+            elif value == "" and current == "params":
+                fields[current] = {}
+            else:
+                fields[current] = value
+        elif current and body.startswith("   "):
+            item = body.strip()
+            if isinstance(fields.get(current), dict) and (pm := re.match(r"^(\w+):\s*(.*)$", item)):
+                fields[current][pm[1]] = pm[2]
+            elif isinstance(fields.get(current), list):
+                fields[current].append(item)
+    return fields
+
+
+def parse_query_file(path: Path, name: str | None = None) -> Query:
+    text = path.read_text(encoding="utf-8")
+    head = _header(text)
+    declared = head.get("params") or {}
+    params = []
+    for match in sorted(set(PARAM_RE.findall(text))):
+        underscores, pname, ptype = match
+        variable = f"{underscores}{pname}_{ptype}"
+        params.append(Param(pname, variable, ptype, underscores == "_",
+                            str(declared.get(pname, "")) if isinstance(declared, dict) else ""))
+    tags = head.get("tags", "")
+    tag_list = tuple(t.strip() for t in str(tags).strip("[]").split(",") if t.strip())
+    desc = head.get("description", "")
+    return Query(
+        name=name or path.stem,
+        path=path,
+        text=text,
+        summary=str(head.get("summary", "")),
+        description="\n".join(desc) if isinstance(desc, list) else str(desc),
+        tags=tag_list,
+        params=tuple(params),
+    )
+
+
+class Catalogue:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def names(self) -> list[str]:
+        return sorted(p.stem for p in self.folder.glob("*.rq"))
+
+    def check_names(self) -> list[str]:
+        return sorted(p.stem for p in (self.folder / "checks").glob("*.rq"))
+
+    def get(self, name: str) -> Query:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", name):
+            raise UsageError(f"no query named {name!r}", hint="see `claimkb query list`")
+        path = self.folder / f"{name}.rq"
+        if not path.is_file():
+            raise UsageError(f"no query named {name!r}", hint="see `claimkb query list`")
+        return parse_query_file(path, name)
+
+    def all(self) -> list[Query]:
+        return [self.get(n) for n in self.names()]
+
+    def checks(self) -> list[Query]:
+        return [self.get(f"checks/{n}") for n in self.check_names()]
+
+
+def expand_iri(value: str) -> str:
+    """`claim:D01-c02` -> full IRI, using the project's prefix map; a full IRI stays as it is."""
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    if m := re.fullmatch(r"([A-Za-z][A-Za-z0-9-]*):([A-Za-z0-9_.-]*)", value):
+        if m[1] in PREFIXES:
+            return PREFIXES[m[1]] + m[2]
+    return value
+
+
+def coerce(param: Param, raw: str) -> Term:
+    """Turn the text given on the command line into the RDF term the query expects."""
+    where = f"parameter {param.name} ({param.type})"
+    if param.type == "iri":
+        iri = expand_iri(raw)
+        if not _IRI_OK.match(iri):
+            raise UsageError(f"{where}: {raw!r} is not an IRI",
+                             hint="give a full IRI (https://...) or a prefixed name such as claim:D01-c02")
+        return Term.iri(iri)
+    if param.type == "decimal":
+        try:
+            value = Decimal(raw.strip())
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            raise UsageError(f"{where}: {raw!r} is not a decimal number", hint="write it like 701650 or 0.5")
+        lexical = format(value, "f")
+        return Term.literal(lexical if "." in lexical else lexical + ".0", XSD + "decimal")
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,30}", raw.strip()):
+            raise UsageError(f"{where}: {raw!r} is not a whole number")
+        return Term.literal(str(int(raw.strip())), XSD + "integer")
+    if param.type == "boolean":
+        if raw.strip().lower() not in {"true", "false"}:
+            raise UsageError(f"{where}: {raw!r} is not true or false")
+        return Term.literal(raw.strip().lower(), XSD + "boolean")
+    if param.type == "xsd_date":
+        try:
+            day = date.fromisoformat(raw.strip())
+        except ValueError:
+            raise UsageError(f"{where}: {raw!r} is not a date", hint="write it as YYYY-MM-DD") from None
+        return Term.literal(day.isoformat(), XSD + "date")
+    return Term.literal(raw)
+
+
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f", '"': '\\"', "\\": "\\\\"}
+
+
+def term_to_sparql(term: Term) -> str:
+    """Serialise one term for a VALUES slot. Refuses what it cannot write exactly."""
+    if term.kind == "uri":
+        if not _IRI_OK.match(term.value):
+            raise UsageError(f"{term.value!r} cannot be written as an IRI")
+        return f"<{term.value}>"
+    if term.kind != "literal":
+        raise UsageError("blank nodes cannot be bound as parameters")
+    if re.search(r"\\[uU]", term.value):
+        raise UsageError(
+            "the value contains a backslash followed by u or U, which SPARQL would read as an escape",
+            hint="remove the backslash sequence from the value",
+        )
+    body = "".join(_ESCAPES.get(ch, ch) for ch in term.value)
+    if term.lang:
+        if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", term.lang):
+            raise UsageError(f"{term.lang!r} is not a language tag")
+        return f'"{body}"@{term.lang}'
+    if term.datatype:
+        return f'"{body}"^^{term_to_sparql(Term.iri(term.datatype))}'
+    return f'"{body}"'
+
+
+def bind(query: Query, values: dict[str, Term]) -> str:
+    """The query text with each given parameter's `VALUES ?var { UNDEF }` slot filled."""
+    text = query.text
+    for param in query.params:
+        slot = re.compile(SLOT_RE.format(var=re.escape(param.variable)))
+        if not slot.search(text):
+            raise UsageError(f"query {query.name!r} uses ?{param.variable} without a VALUES slot")
+        if param.name in values:
+            filled = f"VALUES ?{param.variable} {{ {term_to_sparql(values[param.name])} }}"
+            text = slot.sub(lambda _m: filled, text)
+        elif param.required:
+            raise UsageError(f"query {query.name!r} needs parameter {param.name!r}",
+                             hint=f"add -p {param.name}=VALUE ({param.type})")
+    unknown = sorted(set(values) - {p.name for p in query.params})
+    if unknown:
+        query.param(unknown[0])  # raises with the list of known parameters
+    return text

@@ -1,0 +1,372 @@
+"""Read a YAML claim sheet into validated records, with errors that name the file, claim and field."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+from ..model import Claim, Document, Quantity, Relay, Sheet, Stance, TimeRef
+from . import dates
+
+MAX_SHEET_BYTES = 5_000_000
+
+
+class _Located(dict):
+    """A mapping that remembers the line of each key."""
+
+    lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Located:
+    loader.flatten_mapping(node)
+    result = _Located()
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise InputError(
+                f"key {key!r} appears twice in one mapping", line=key_node.start_mark.line + 1
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Reader:
+    """Pulls typed fields out of located mappings; every error names file, line and field."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, data: Any, key: str | None, where: str, message: str, hint: str | None = None):
+        line = getattr(data, "lines", {}).get(key) if key is not None else None
+        field = f"{where}.{key}" if key else where
+        raise InputError(message, file=self.file, line=line, where=field, hint=hint)
+
+    def mapping(self, data: Any, where: str, allowed: set[str]) -> _Located:
+        if not isinstance(data, dict):
+            self.fail(None, None, where, "expected a mapping (key: value lines)")
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            self.fail(
+                data, unknown[0], where, f"unknown field {unknown[0]!r}",
+                hint=f"allowed fields: {', '.join(sorted(allowed))} (see docs/sheet-format.md)",
+            )
+        return data
+
+    def text(self, data: dict, key: str, where: str, *, required: bool = False) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail(data, None, f"{where}.{key}", "is missing")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, date)):
+            self.fail(data, key, where, "must be text")
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def load(path: Path) -> Sheet:
+    """Parse and validate one claim sheet. Nothing is resolved against other files yet."""
+    file = str(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the sheet: {exc.strerror}", file=file) from None
+    if len(raw_bytes) > MAX_SHEET_BYTES:
+        raise InputError(f"the sheet is larger than {MAX_SHEET_BYTES} bytes", file=file)
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=file) from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except InputError as exc:
+        raise InputError(exc.message, file=file, line=exc.line) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(
+            f"not valid YAML: {problem}", file=file, line=mark.line + 1 if mark else None
+        ) from None
+    except RecursionError:
+        raise InputError("the YAML is nested too deeply", file=file) from None
+    return parse(data, file)
+
+
+def parse(data: Any, file: str) -> Sheet:
+    r = _Reader(file)
+    top = r.mapping(data, "sheet", {"document", "claims", "stances", "curation"})
+    if "document" not in top:
+        r.fail(None, None, "document", "is missing")
+    document = _document(r, top["document"])
+    published = (document.published.start, document.published.end or document.published.start)
+    claims_raw = top.get("claims") or []
+    if not isinstance(claims_raw, list):
+        r.fail(top, "claims", "sheet", "must be a list of claims")
+    claims = tuple(_claim(r, item, i, published) for i, item in enumerate(claims_raw, start=1))
+    stances_raw = top.get("stances") or []
+    if not isinstance(stances_raw, list):
+        r.fail(top, "stances", "sheet", "must be a list")
+    stances = tuple(_stance(r, item, i) for i, item in enumerate(stances_raw, start=1))
+    curation = r.mapping(top.get("curation") or {}, "curation", {"recorded_by", "recorded_on"})
+    recorded_on = _iso(r, curation, "recorded_on", "curation")
+    try:
+        return Sheet(
+            document=document, claims=claims, stances=stances,
+            recorded_by=r.text(curation, "recorded_by", "curation") or "claimkb-curators",
+            recorded_on=recorded_on[0] if recorded_on else date.today(),
+        )
+    except ValueError as exc:
+        raise InputError(str(exc), file=file, where="claims") from None
+
+
+def _document(r: _Reader, data: Any) -> Document:
+    where = "document"
+    d = r.mapping(data, where, {
+        "id", "title", "kind", "publisher", "publisher_note", "url", "also_at", "published",
+        "certainty", "certainty_note", "archive", "research_id",
+    })
+    if "published" not in d:
+        r.fail(None, None, "document.published", "is missing",
+               hint="give {start: YYYY-MM-DD} or {unstated: true}")
+    published = _date_spec(r, d, "published", where, None)
+    if published.start is None:
+        published = TimeRef(
+            phrase=published.phrase, start=None, end=None, precision="unstated", inferred=True,
+            evidence=published.evidence or "The publication date is not known.",
+        )
+    also_at = d.get("also_at") or []
+    if not isinstance(also_at, list):
+        r.fail(d, "also_at", where, "must be a list of URLs")
+    try:
+        return Document(
+            id=r.text(d, "id", where, required=True),
+            title=r.text(d, "title", where, required=True),
+            kind=r.text(d, "kind", where, required=True),
+            published=published,
+            certainty=r.text(d, "certainty", where, required=True),
+            publisher=r.text(d, "publisher", where),
+            publisher_note=r.text(d, "publisher_note", where),
+            url=r.text(d, "url", where),
+            also_at=tuple(str(u) for u in also_at),
+            certainty_note=r.text(d, "certainty_note", where),
+            archive=r.text(d, "archive", where),
+            research_id=r.text(d, "research_id", where),
+        )
+    except ValueError as exc:
+        r.fail(None, None, where, str(exc))
+
+
+DATE_KEYS = {"phrase", "start", "end", "precision", "inferred", "evidence", "cumulative", "as_of",
+             "unstated"}
+
+
+def _date_spec(r: _Reader, parent: dict, key: str, where: str,
+               published: tuple[date, date] | None) -> TimeRef:
+    here = f"{where}.{key}"
+    spec = r.mapping(parent[key], here, DATE_KEYS)
+    phrase = r.text(spec, "phrase", here)
+    evidence = r.text(spec, "evidence", here)
+    as_of = _date_spec(r, spec, "as_of", here, published) if spec.get("as_of") is not None else None
+    cumulative = spec.get("cumulative", False)
+    if not isinstance(cumulative, bool):
+        r.fail(spec, "cumulative", here, "must be true or false")
+    if spec.get("unstated"):
+        if published is None:
+            return TimeRef(phrase=phrase, precision="unstated", inferred=True, evidence=evidence)
+        return TimeRef(
+            phrase=phrase, start=None, end=published[1], precision="unstated", inferred=True,
+            evidence=evidence or "Not stated in the document; at the latest its publication date.",
+            resolved_against_published=True, cumulative=cumulative, as_of=as_of,
+        )
+    start = _iso(r, spec, "start", here)
+    end = _iso(r, spec, "end", here)
+    precision = r.text(spec, "precision", here)
+    inferred = spec.get("inferred")
+    if inferred is not None and not isinstance(inferred, bool):
+        r.fail(spec, "inferred", here, "must be true or false")
+    against = False
+    if start is None:
+        if phrase is None:
+            r.fail(spec, None, here, "needs a phrase, a start date, or `unstated: true`")
+        if published is None or published[0] is None:
+            r.fail(spec, "phrase", here, "a phrase needs the document's publication date to resolve",
+                   hint="give start/end as ISO dates instead")
+        try:
+            s, e, p, inf, ev = dates.resolve(phrase, published)
+        except (dates.UnknownPhrase, ValueError) as exc:
+            r.fail(spec, "phrase", here, str(exc))
+        start, end, against = s, e, True
+        precision = precision or p
+        inferred = inf if inferred is None else inferred
+        evidence = evidence or ev
+    else:
+        start, default_end, granularity = start
+        end = end[1] if end is not None else default_end
+        precision = precision or granularity
+    if cumulative and as_of is not None and spec.get("end") is None:
+        end = as_of.end or as_of.start  # a running total runs up to its as-of date
+    try:
+        return TimeRef(
+            phrase=phrase, start=start, end=end, precision=precision,
+            inferred=bool(inferred), evidence=evidence, resolved_against_published=against,
+            cumulative=cumulative, as_of=as_of,
+        )
+    except ValueError as exc:
+        r.fail(spec, None, here, str(exc))
+
+
+def _iso(r: _Reader, spec: dict, key: str, where: str) -> tuple[date, date, str] | None:
+    value = spec.get(key)
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value, value, "day"
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        r.fail(spec, key, where, "must be a date: YYYY-MM-DD, YYYY-MM or YYYY")
+    try:
+        span = dates.explicit(value)
+    except ValueError as exc:  # e.g. 2024-02-30
+        r.fail(spec, key, where, f"{value!r} is not a real date ({exc})")
+    if span is None:
+        r.fail(spec, key, where, f"{value!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
+    return span
+
+
+def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date]) -> Claim:
+    where = f"claims[{index}]"
+    c = r.mapping(data, where, {
+        "id", "text", "claimant", "carriage", "cue", "anchor", "anchor_occurrence", "quotation",
+        "asserted", "period", "quantity", "hedge", "relays", "primary_source", "note",
+    })
+    claim_id = r.text(c, "id", where, required=True)
+    where = f"claim {claim_id}"
+    claimant = c.get("claimant")
+    if claimant is None:
+        r.fail(c, None, f"{where}.claimant", "is missing",
+               hint="name the agent who asserts it (an id from kb/graphs/agents.trig), "
+                    "or `unattributed` for hearsay")
+    claimants = tuple(claimant) if isinstance(claimant, list) else (claimant,)
+    if not all(isinstance(x, str) for x in claimants):
+        r.fail(c, "claimant", where, "must be an agent id or a list of agent ids")
+    if "asserted" not in c:
+        r.fail(None, None, f"{where}.asserted", "is missing",
+               hint="give a date spec, or {unstated: true} when the document does not say")
+    relays_raw = c.get("relays") or []
+    if not isinstance(relays_raw, list):
+        r.fail(c, "relays", where, "must be a list of {claim: ID, quoted: true|false}")
+    relays = []
+    for item in relays_raw:
+        m = r.mapping(item, f"{where}.relays", {"claim", "quoted"})
+        quoted = m.get("quoted", False)
+        if not isinstance(quoted, bool):
+            r.fail(m, "quoted", f"{where}.relays", "must be true or false")
+        try:
+            relays.append(Relay(claim=r.text(m, "claim", f"{where}.relays", required=True),
+                                quoted=quoted))
+        except ValueError as exc:
+            r.fail(m, "claim", f"{where}.relays", str(exc))
+    occurrence = c.get("anchor_occurrence", 1)
+    if not isinstance(occurrence, int) or isinstance(occurrence, bool):
+        r.fail(c, "anchor_occurrence", where, "must be a whole number")
+    try:
+        return Claim(
+            id=claim_id,
+            text=r.text(c, "text", where, required=True),
+            claimants=claimants,
+            carriage=r.text(c, "carriage", where, required=True),
+            asserted=_date_spec(r, c, "asserted", where, published),
+            cue=r.text(c, "cue", where),
+            anchor=r.text(c, "anchor", where),
+            anchor_occurrence=occurrence,
+            quotation=r.text(c, "quotation", where),
+            period=_date_spec(r, c, "period", where, published) if c.get("period") else None,
+            quantity=_quantity(r, c, where) if c.get("quantity") else None,
+            hedge=r.text(c, "hedge", where),
+            relays=tuple(relays),
+            primary_source=r.text(c, "primary_source", where),
+            note=r.text(c, "note", where),
+        )
+    except ValueError as exc:
+        r.fail(None, None, where, str(exc))
+
+
+def parse_value(text: str) -> Fraction:
+    """An exact value: `701650`, `1354.2`, `2/3`. Thousands separators are not accepted here."""
+    text = text.strip()
+    if "/" in text:
+        num, _, den = text.partition("/")
+        try:
+            value = Fraction(int(num), int(den))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"{text!r} is not a fraction like 2/3") from None
+        return value
+    try:
+        decimal = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a number (write 701650, 1354.2 or 2/3)") from None
+    if not decimal.is_finite():
+        raise ValueError(f"{text!r} is not a finite number")
+    return Fraction(decimal)
+
+
+def _quantity(r: _Reader, c: dict, where: str) -> Quantity:
+    here = f"{where}.quantity"
+    q = r.mapping(c["quantity"], here, {"measures", "value", "as_written", "unit", "comparator",
+                                        "min", "max"})
+    raw_value = r.text(q, "value", here)
+    value = None
+    if raw_value is not None:
+        try:
+            value = parse_value(raw_value)
+        except ValueError as exc:
+            r.fail(q, "value", here, str(exc))
+    bounds: dict[str, Decimal | None] = {}
+    for key in ("min", "max"):
+        raw = r.text(q, key, here)
+        try:
+            bounds[key] = None if raw is None else Decimal(raw)
+        except InvalidOperation:
+            r.fail(q, key, here, f"{raw!r} is not a decimal number")
+    try:
+        return Quantity(
+            measures=r.text(q, "measures", here, required=True),
+            value=value,
+            as_written=r.text(q, "as_written", here) or r.text(q, "value", here) or "",
+            unit=r.text(q, "unit", here, required=True),
+            comparator=r.text(q, "comparator", here) or "exactly",
+            minimum=bounds["min"],
+            maximum=bounds["max"],
+        )
+    except ValueError as exc:
+        r.fail(q, None, here, str(exc))
+
+
+def _stance(r: _Reader, data: Any, index: int) -> Stance:
+    where = f"stances[{index}]"
+    s = r.mapping(data, where, {"id", "from", "to", "stance", "description"})
+    try:
+        return Stance(
+            id=r.text(s, "id", where, required=True),
+            source=r.text(s, "from", where, required=True),
+            target=r.text(s, "to", where, required=True),
+            stance=r.text(s, "stance", where, required=True),
+            description=r.text(s, "description", where, required=True),
+        )
+    except ValueError as exc:
+        r.fail(None, None, where, str(exc))

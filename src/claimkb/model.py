@@ -1,0 +1,235 @@
+"""Records people hand us (documents, claims, quantities, dates), validated on creation. No I/O.
+
+An invalid record cannot exist in memory: each `__post_init__` raises `ValueError` with a sentence that
+the sheet reader turns into an `InputError` naming the file, the claim and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+
+CARRIAGES = {"own-voice": "OwnVoice", "attributed": "Attributed", "hearsay": "Hearsay"}
+COMPARATORS = {
+    "exactly": "Exactly",
+    "approximately": "Approximately",
+    "more-than": "MoreThan",
+    "at-least": "AtLeast",
+    "less-than": "LessThan",
+    "up-to": "UpTo",
+    "almost": "Almost",
+    "between": "Between",
+}
+PRECISIONS = {
+    "day": "DayPrecision",
+    "week": "WeekPrecision",
+    "month": "MonthPrecision",
+    "season": "SeasonPrecision",
+    "year": "YearPrecision",
+    "unstated": "Unstated",
+}
+DOCUMENT_KINDS = {
+    "news-article": "NewsArticleKind",
+    "official-daily-report": "OfficialDailyReport",
+    "intelligence-update": "IntelligenceUpdate",
+    "speech": "SpeechKind",
+    "poll": "PollKind",
+    "dataset": "DatasetKind",
+    "official-statement": "OfficialStatement",
+}
+CERTAINTIES = {"high": "HighCertainty", "medium": "MediumCertainty", "low": "LowCertainty"}
+STANCES = {"contradicts": "Contradicts", "supports": "Supports"}
+
+# The UK Professional Head of Intelligence Assessment probability yardstick (2019 edition):
+# estimative words -> band. Longest phrases are matched first.
+YARDSTICK = {
+    "remote chance": "RemoteChance",
+    "highly unlikely": "HighlyUnlikely",
+    "unlikely": "Unlikely",
+    "realistic possibility": "RealisticPossibility",
+    "likely": "Likely",
+    "probably": "Likely",
+    "probable": "Likely",
+    "highly likely": "HighlyLikely",
+    "almost certain": "AlmostCertain",
+    "almost certainly": "AlmostCertain",
+}
+
+
+def probability_band(words: str) -> str | None:
+    """The yardstick band for a hedge as printed, or None when the words are not on the yardstick."""
+    text = " ".join(words.lower().split())
+    for phrase in sorted(YARDSTICK, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(phrase)}\b", text):
+            return YARDSTICK[phrase]
+    return None
+
+
+def _check_id(value: str, what: str) -> None:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise ValueError(f"{what} {value!r} must be letters, digits and '-' (no spaces)")
+
+
+def _one_of(value: str, allowed: dict[str, str], what: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; use one of: {', '.join(allowed)}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimeRef:
+    """A resolved time: raw phrase, inclusive outer bounds, precision, and whether it was inferred."""
+
+    phrase: str | None = None
+    start: date | None = None
+    end: date | None = None
+    precision: str = "day"
+    inferred: bool = False
+    evidence: str | None = None
+    resolved_against_published: bool = False
+    cumulative: bool = False
+    as_of: TimeRef | None = None
+
+    def __post_init__(self) -> None:
+        _one_of(self.precision, PRECISIONS, "precision")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.cumulative and self.as_of is None:
+            raise ValueError("a cumulative period needs `as_of` (the date the running total is as of)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quantity:
+    measures: str
+    value: Fraction | None
+    as_written: str
+    unit: str
+    comparator: str
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        _check_id(self.measures, "measured quantity")
+        _one_of(self.comparator, COMPARATORS, "comparator")
+        if not self.unit.strip():
+            raise ValueError("unit is empty")
+        if not self.as_written.strip():
+            raise ValueError("as_written is empty: give the figure as the source writes it")
+        if self.value is None and self.minimum is None and self.maximum is None:
+            raise ValueError("give a value, or min/max bounds")
+        if self.comparator == "between" and (self.minimum is None or self.maximum is None):
+            raise ValueError("comparator 'between' needs both min and max")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError(f"min {self.minimum} is greater than max {self.maximum}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Relay:
+    claim: str
+    quoted: bool = False
+
+    def __post_init__(self) -> None:
+        _check_id(self.claim, "relayed claim id")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claim:
+    id: str
+    text: str
+    claimants: tuple[str, ...]
+    carriage: str
+    asserted: TimeRef
+    cue: str | None = None
+    anchor: str | None = None
+    anchor_occurrence: int = 1
+    quotation: str | None = None
+    period: TimeRef | None = None
+    quantity: Quantity | None = None
+    hedge: str | None = None
+    relays: tuple[Relay, ...] = ()
+    primary_source: str | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_id(self.id, "claim id")
+        if not self.text.strip():
+            raise ValueError("text is empty: give the claim as one normalised sentence")
+        if not self.claimants:
+            raise ValueError("claimant is missing: name who asserts it, or `unattributed` for hearsay")
+        for claimant in self.claimants:
+            _check_id(claimant, "claimant")
+        _one_of(self.carriage, CARRIAGES, "carriage")
+        if self.carriage == "hearsay" and self.claimants != ("unattributed",):
+            raise ValueError("a hearsay claim's claimant must be `unattributed`")
+        if self.anchor is not None and not self.anchor:
+            raise ValueError("anchor is empty")
+        if self.anchor_occurrence < 1:
+            raise ValueError("anchor_occurrence counts from 1")
+        if self.primary_source is not None:
+            _check_id(self.primary_source, "primary_source")
+        if self.primary_source and not self.relays:
+            raise ValueError("primary_source is given but the claim relays nothing")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stance:
+    id: str
+    source: str
+    target: str
+    stance: str
+    description: str
+
+    def __post_init__(self) -> None:
+        for value, what in ((self.id, "stance id"), (self.source, "from"), (self.target, "to")):
+            _check_id(value, what)
+        _one_of(self.stance, STANCES, "stance")
+        if not self.description.strip():
+            raise ValueError("description is empty: say why the claims conflict or agree")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    id: str
+    title: str
+    kind: str
+    published: TimeRef
+    certainty: str
+    publisher: str | None = None
+    publisher_note: str | None = None
+    url: str | None = None
+    also_at: tuple[str, ...] = ()
+    certainty_note: str | None = None
+    archive: str | None = None
+    research_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_id(self.id, "document id")
+        if not self.title.strip():
+            raise ValueError("title is empty")
+        _one_of(self.kind, DOCUMENT_KINDS, "document kind")
+        _one_of(self.certainty, CERTAINTIES, "certainty")
+        for url in (self.url, *self.also_at):
+            if url is not None and not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
+                raise ValueError(f"url {url!r} is not an http(s) URL")
+        if self.publisher is not None:
+            _check_id(self.publisher, "publisher")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sheet:
+    document: Document
+    claims: tuple[Claim, ...]
+    stances: tuple[Stance, ...] = field(default=())
+    recorded_by: str = "claimkb-curators"
+    recorded_on: date = field(default_factory=date.today)
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for claim in self.claims:
+            if claim.id in seen:
+                raise ValueError(f"claim id {claim.id!r} appears twice")
+            seen.add(claim.id)

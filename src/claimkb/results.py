@@ -1,0 +1,81 @@
+"""One neutral result table that every backend returns, in the shape of SPARQL 1.1 JSON results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """An RDF term as SPARQL JSON results carry it: kind 'uri', 'literal' or 'bnode'."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    @classmethod
+    def iri(cls, value: str) -> Term:
+        return cls("uri", value)
+
+    @classmethod
+    def literal(cls, value: str, datatype: str | None = None, lang: str | None = None) -> Term:
+        if lang:
+            return cls("literal", value, None, lang)
+        return cls("literal", value, None if datatype in (None, XSD_STRING) else datatype, None)
+
+    def to_json(self) -> dict[str, str]:
+        out = {"type": self.kind, "value": self.value}
+        if self.datatype:
+            out["datatype"] = self.datatype
+        if self.lang:
+            out["xml:lang"] = self.lang
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, str]) -> Term:
+        kind = data["type"]
+        if kind == "typed-literal":  # SPARQL XML-era JSON from some servers
+            kind = "literal"
+        if kind == "literal":
+            return cls.literal(data["value"], data.get("datatype"), data.get("xml:lang"))
+        return cls(kind, data["value"])
+
+
+@dataclass(slots=True)
+class ResultTable:
+    variables: list[str]
+    rows: list[dict[str, Term]] = field(default_factory=list)
+
+    def column(self, name: str) -> list[Term | None]:
+        return [row.get(name) for row in self.rows]
+
+    def values(self, name: str) -> list[str | None]:
+        return [t.value if t is not None else None for t in self.column(name)]
+
+    def without_parameters(self) -> ResultTable:
+        """Drop parameter columns (variables starting with '_'), which only echo what was bound."""
+        keep = [v for v in self.variables if not v.startswith("_")]
+        return ResultTable(keep, [{k: v for k, v in row.items() if k in keep} for row in self.rows])
+
+    def to_sparql_json(self) -> dict:
+        return {
+            "head": {"vars": list(self.variables)},
+            "results": {
+                "bindings": [
+                    {k: t.to_json() for k, t in row.items() if t is not None} for row in self.rows
+                ]
+            },
+        }
+
+    @classmethod
+    def from_sparql_json(cls, data: dict) -> ResultTable:
+        variables = list(data["head"]["vars"])
+        rows = [
+            {k: Term.from_json(v) for k, v in binding.items()}
+            for binding in data["results"]["bindings"]
+        ]
+        return cls(variables, rows)

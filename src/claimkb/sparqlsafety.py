@@ -1,0 +1,63 @@
+"""Refuse queries that would reach the network or local files, before any engine sees them.
+
+A small lexer removes comments, strings and IRIs, then looks for the keywords SERVICE, LOAD, FROM (which
+also covers FROM NAMED) and any update keyword. Prefixed names and variables that merely contain those
+words are not keywords.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import UsageError
+
+_TOKENS = re.compile(
+    r"""
+    (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s(){}\[\],;]*)?|:[^\s(){}\[\],;]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+FORBIDDEN = {
+    "SERVICE": "SERVICE would make the engine fetch data from another endpoint or a file",
+    "LOAD": "LOAD would read a URL or a local file into the store",
+    "FROM": "FROM / FROM NAMED would read another graph, a URL or a local file",
+}
+UPDATES = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+MAX_QUERY_CHARS = 200_000
+
+
+def keywords(query: str) -> list[str]:
+    """Upper-cased bare words outside comments, strings and IRIs (prefixed names excluded)."""
+    words = []
+    for match in _TOKENS.finditer(query):
+        if match.lastgroup == "word" and ":" not in match.group():
+            words.append(match.group().upper())
+    return words
+
+
+def check_read_only(query: str) -> None:
+    """Raise UsageError for a query that is too large, reaches outside the store, or updates it."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    if re.search(r"\\[uU]", query):
+        # SPARQL expands \u escapes before parsing: they could spell a forbidden keyword.
+        raise UsageError(
+            "the query contains a \\u or \\U escape, which claimkb does not accept",
+            hint="write the character itself instead of its escape",
+        )
+    words = set(keywords(query))
+    for word, why in FORBIDDEN.items():
+        if word in words:
+            raise UsageError(f"the query uses {word}, which claimkb refuses: {why}",
+                             hint="query only the knowledge base; load other data with `claimkb import`")
+    found = sorted(words & UPDATES)
+    if found:
+        raise UsageError(f"the query uses {found[0]}: claimkb runs read-only queries only",
+                         hint="change the knowledge base with `claimkb import`")
