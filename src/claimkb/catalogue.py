@@ -200,15 +200,22 @@ def term_to_sparql(term: Term) -> str:
     return f'"{body}"'
 
 
-def bind(query: Query, values: dict[str, Term]) -> str:
-    """The query text with each given parameter's `VALUES ?var { UNDEF }` slot filled."""
+def bind(query: Query, values: dict[str, Term | list[Term]]) -> str:
+    """The query text with each given parameter's `VALUES ?var { UNDEF }` slot filled.
+
+    A list binds several values at once (one VALUES row each): the query answers for all of them.
+    """
     text = query.text
     for param in query.params:
         slot = re.compile(SLOT_RE.format(var=re.escape(param.variable)))
         if not slot.search(text):
             raise UsageError(f"query {query.name!r} uses ?{param.variable} without a VALUES slot")
         if param.name in values:
-            filled = f"VALUES ?{param.variable} {{ {term_to_sparql(values[param.name])} }}"
+            given = values[param.name]
+            terms = given if isinstance(given, list) else [given]
+            if not terms:
+                raise UsageError(f"parameter {param.name!r} has no value")
+            filled = f"VALUES ?{param.variable} {{ {' '.join(term_to_sparql(t) for t in terms)} }}"
             text = slot.sub(lambda _m: filled, text)
         elif param.required:
             raise UsageError(f"query {query.name!r} needs parameter {param.name!r}",

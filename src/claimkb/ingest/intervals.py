@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from ..model import Quantity, TimeRef
+if TYPE_CHECKING:  # the model is only needed for type hints; keep `claimkb trace` start-up light
+    from ..model import Quantity, TimeRef
 
 APPROXIMATELY = Fraction(5, 100)  # "approximately", "around": 5% either side
 PLACES = 6  # a value that is not a finite decimal (2/3) is stored to this many places

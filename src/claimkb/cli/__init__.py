@@ -1,0 +1,64 @@
+"""The `claimkb` command line. The root only composes the command groups and maps errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+
+from ..errors import KbError
+from . import kbcmds, query, read
+
+app = typer.Typer(
+    name="claimkb",
+    help="A claim-and-source fact-checking knowledge base: trace a number to its source, see who "
+         "asserted what and where sources disagree.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+for group in (read.app, kbcmds.app):
+    for command in group.registered_commands:
+        app.registered_commands.append(command)
+app.add_typer(query.app, name="query")
+
+
+def _fail(message: str, hint: str | None, code: int) -> int:
+    sys.stderr.write(f"Error: {message}\n")
+    if hint:
+        sys.stderr.write(f"Hint: {hint}\n")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app and turn every expected failure into `Error:`/`Hint:` and an exit code."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="claimkb",
+                              standalone_mode=False)
+    except KbError as exc:
+        if os.environ.get("CLAIMKB_DEBUG"):
+            raise
+        return _exit(_fail(exc.message, exc.hint, exc.exit_code), argv)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        sys.stderr.write(exc.ctx.get_help() + "\n") if exc.ctx else None
+        return _exit(2, argv)
+    except click.UsageError as exc:
+        hint = f"see `{exc.ctx.command_path} --help`" if exc.ctx else "see `claimkb --help`"
+        return _exit(_fail(exc.format_message(), hint, 2), argv)
+    except click.exceptions.Abort:
+        return _exit(_fail("interrupted", None, 130), argv)
+    except BrokenPipeError:
+        return _exit(0, argv)
+    code = result if isinstance(result, int) else 0
+    return _exit(code, argv)
+
+
+def _exit(code: int, argv: list[str] | None) -> int:
+    if argv is None:
+        sys.stdout.flush()
+        sys.exit(code)
+    return code

@@ -1,0 +1,80 @@
+"""Commands that check or change the knowledge base: validate, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import resources
+from ..errors import ValidationFailed
+from ..results import ResultTable, Term
+from . import output
+from .context import kb_dir, open_kb
+from .options import Format, FormatOpt, KbOpt
+
+app = typer.Typer()
+
+
+@app.command()
+def validate(
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    fmt: FormatOpt = Format.table,
+    kb: KbOpt = None,
+) -> None:
+    """Check the knowledge base: SHACL shapes, the queries in queries/checks/, quote integrity.
+
+    Exits 1 when anything is violated (warnings too with --strict); prints one row per finding.
+
+    Examples:
+
+      claimkb validate
+
+      claimkb validate --strict --format csv
+    """
+    from ..validate import checks, quote_integrity, shapes
+
+    folder = kb_dir(kb)
+    session = open_kb(kb)
+    ontology = resources.ontology_dir()
+    shape_findings, files = shapes(folder, ontology / "shapes.ttl", ontology / "claimkb.ttl")
+    check_findings, check_count = checks(session)
+    quote_findings, anchors = quote_integrity(session, folder)
+    findings = shape_findings + check_findings + quote_findings
+    table = ResultTable(["source", "severity", "focus", "message"], [
+        {"source": Term.literal(f.source), "severity": Term.literal(f.severity),
+         "focus": Term.literal(f.focus), "message": Term.literal(f.message)} for f in findings])
+    output.table(table, fmt)
+    failing = [f for f in findings if f.severity == "Violation" or strict]
+    output.note(f"{files} files against the shapes, {check_count} check queries, {anchors} anchored quotes: "
+                f"{sum(f.severity == 'Violation' for f in findings)} violations, "
+                f"{sum(f.severity != 'Violation' for f in findings)} warnings")
+    if failing:
+        raise ValidationFailed(f"the knowledge base has {len(failing)} problem(s)",
+                               hint="fix the sheets in kb/sheets/ and rebuild with `claimkb import`")
+
+
+@app.command("import")
+def import_sheets(
+    sheets: Annotated[list[Path], typer.Argument(help="Claim sheets (YAML); see docs/sheet-format.md.")],
+    kb: KbOpt = None,
+) -> None:
+    """Build each claim sheet into its document's named graph in kb/graphs/, all or nothing.
+
+    Every sheet is read, resolved (dates against the document date, quotes anchored verbatim) and
+    checked before any file is written; each graph file is then replaced atomically.
+
+    Examples:
+
+      claimkb import kb/sheets/D01-seed.yaml
+
+      claimkb import kb/sheets/*.yaml
+    """
+    from ..ingest.build import build, write
+
+    folder = kb_dir(kb)
+    built = build(list(sheets), folder)
+    write(built, folder)
+    for item in built:
+        output.note(f"wrote {item.path} ({len(item.sheet.claims)} claims, {item.quads} quads)")

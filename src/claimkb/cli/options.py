@@ -1,0 +1,29 @@
+"""Options shared by every read command, defined once."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    sparql_json = "sparql-json"
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output: table for people; json, jsonl, csv, tsv, sparql-json for tools."),
+]
+KbOpt = Annotated[
+    Optional[Path],
+    typer.Option("--kb", envvar="CLAIMKB_KB", help="Knowledge-base folder (with graphs/); default: the bundled one.",
+                 show_default=False),
+]

@@ -1,0 +1,121 @@
+"""SHACL shapes + the check queries + quote integrity -> one report."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .answers import Kb
+from .backends.local import kb_files
+from .errors import InputError
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+@dataclass(frozen=True)
+class Finding:
+    source: str  # shapes | check | quotes
+    severity: str  # Violation | Warning
+    focus: str
+    message: str
+
+
+def quote_integrity(kb: Kb, kb_dir: Path) -> tuple[list[Finding], int]:
+    """Every anchored quote equals the archived text at its offsets; every archive has its sha256."""
+    findings: list[Finding] = []
+    texts: dict[str, tuple[str, str] | None] = {}
+    rows = kb.run("anchors").rows
+    for row in rows:
+        claim = row["claim"].value
+        path_term, sha = row.get("archivePath"), row.get("sha256")
+        if path_term is None or sha is None:
+            findings.append(Finding("quotes", "Violation", claim, "the archived text has no path or sha256"))
+            continue
+        key = path_term.value
+        if key not in texts:
+            texts[key] = _read_archive(kb_dir, key, sha.value, findings)
+        if texts[key] is None:
+            continue
+        text = texts[key][0]
+        exact = row.get("exact")
+        start, end = row.get("start"), row.get("end")
+        if exact is None or start is None or end is None:
+            findings.append(Finding("quotes", "Violation", claim, "the anchor lacks a quote or position selector"))
+            continue
+        s, e = int(start.value), int(end.value)
+        if text[s:e] != exact.value:
+            findings.append(Finding("quotes", "Violation", claim,
+                                    f"the quote is lost: the archived text at {s}..{e} reads "
+                                    f"{text[s:e][:60]!r}, not {exact.value[:60]!r}"))
+            continue
+        prefix, suffix = row.get("prefix"), row.get("suffix")
+        if prefix is not None and not text[:s].endswith(prefix.value):
+            findings.append(Finding("quotes", "Violation", claim, "the quote's prefix no longer matches the text"))
+        if suffix is not None and not text[e:].startswith(suffix.value):
+            findings.append(Finding("quotes", "Violation", claim, "the quote's suffix no longer matches the text"))
+    return findings, len(rows)
+
+
+def _read_archive(kb_dir: Path, relative: str, sha: str, findings: list[Finding]):
+    path = (kb_dir / relative).resolve()
+    if kb_dir.resolve() not in path.parents:
+        findings.append(Finding("quotes", "Violation", relative, "the archive path leaves the knowledge base"))
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        findings.append(Finding("quotes", "Violation", relative, f"cannot read the archived text: {exc.strerror}"))
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != sha:
+        findings.append(Finding("quotes", "Violation", relative,
+                                f"the archived text's sha256 is {digest}, not the recorded {sha}"))
+        return None
+    return raw.decode("utf-8"), digest
+
+
+def checks(kb: Kb) -> tuple[list[Finding], int]:
+    findings = []
+    queries = kb.catalogue.checks()
+    for query in queries:
+        for row in kb.backend.select(query.text).rows:
+            focus = " ".join(t.value for t in row.values())
+            findings.append(Finding("check", "Violation", focus, f"{query.name}: {query.summary}"))
+    return findings, len(queries)
+
+
+def shapes(kb_dir: Path, shapes_path: Path, ontology_path: Path) -> tuple[list[Finding], int]:
+    """Validate the union of all kb graphs against the SHACL shapes (pySHACL over rdflib)."""
+    import pyshacl
+    import rdflib
+
+    data = rdflib.Graph()
+    files = kb_files(kb_dir)
+    for path in files:
+        dataset = rdflib.Dataset()
+        try:
+            dataset.parse(data=path.read_text(encoding="utf-8"), format="trig")
+        except Exception as exc:  # rdflib raises many types on malformed input
+            raise InputError(f"not valid TriG: {exc}", file=str(path)) from None
+        for s, p, o, _g in dataset.quads((None, None, None, None)):
+            data.add((s, p, o))
+    shape_graph = rdflib.Graph().parse(data=shapes_path.read_text(encoding="utf-8"), format="turtle")
+    ontology = rdflib.Graph().parse(data=ontology_path.read_text(encoding="utf-8"), format="turtle")
+    _conforms, report, _text = pyshacl.validate(
+        data, shacl_graph=shape_graph, ont_graph=ontology, inference="none",
+        allow_warnings=True, advanced=True,
+    )
+    findings = []
+    SHN = rdflib.Namespace(SH)
+    for result in report.subjects(rdflib.RDF.type, SHN.ValidationResult):
+        severity = str(report.value(result, SHN.resultSeverity)).rsplit("#", 1)[-1]
+        focus = str(report.value(result, SHN.focusNode))
+        message = report.value(result, SHN.resultMessage)
+        path = report.value(result, SHN.resultPath)
+        text = str(message) if message else "shape constraint failed"
+        if path is not None:
+            text = f"{path.n3(data.namespace_manager) if isinstance(path, rdflib.URIRef) else path}: {text}"
+        findings.append(Finding("shapes", severity, focus, text))
+    findings.sort(key=lambda f: (f.severity, f.focus, f.message))
+    return findings, len(files)
