@@ -73,16 +73,19 @@ def shorten(value: str, width: int) -> str:
 def text_table(header: list[str], rows: list[list[str]], max_cell: int = MAX_CELL) -> str:
     if not rows:
         return ""
-    cells = [[shorten(c, max_cell) for c in row] for row in rows]
+    last = len(header) - 1  # the last column (often a sentence) is never cut
+    cells = [[c if i == last else shorten(c, max_cell) for i, c in enumerate(row)] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
     term_width = shutil.get_terminal_size((160, 24)).columns
-    while sum(widths) + 2 * (len(widths) - 1) > term_width and max(widths) > 12:
-        widest = widths.index(max(widths))
-        widths[widest] -= 1
+    fixed = widths[:last]
+    while sum(fixed) + 2 * last + 20 > term_width and fixed and max(fixed) > 12:
+        fixed[fixed.index(max(fixed))] -= 1
+    widths[:last] = fixed
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
     for row in cells:
-        lines.append("  ".join(shorten(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
+        shown = [c if i == last else shorten(c, widths[i]).ljust(widths[i]) for i, c in enumerate(row)]
+        lines.append("  ".join(shown).rstrip())
     return "\n".join(lines) + "\n"
 
 

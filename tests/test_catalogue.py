@@ -1,0 +1,127 @@
+"""The query catalogue: every query parses, documents itself, binds parameters exactly, and runs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimkb import resources
+from claimkb.catalogue import PARAM_RE, Catalogue, bind, coerce, parse_query_file, term_to_sparql
+from claimkb.errors import UsageError
+from claimkb.namespaces import PREFIXES
+from claimkb.results import Term
+
+CATALOGUE = Catalogue(resources.queries_dir())
+QUERIES = CATALOGUE.all() + CATALOGUE.checks()
+
+
+def test_the_catalogue_has_the_queries_the_commands_need():
+    assert set(CATALOGUE.names()) >= {"claims", "relay-hops", "comparisons", "contradictions", "claimants",
+                                      "agents", "sources", "values", "quantities", "anchors"}
+    assert len(CATALOGUE.check_names()) >= 10
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_every_query_parses_in_a_second_engine(query):
+    from rdflib.plugins.sparql import prepareQuery
+
+    prepareQuery(query.text)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_every_query_has_a_summary_and_declares_its_parameters(query):
+    assert query.summary and query.summary.endswith(".")
+    declared = set(re.findall(r"^#\+   (\w+):", query.text, flags=re.MULTILINE))
+    used = {p.name for p in query.params}
+    assert declared == used
+    for param in query.params:
+        assert re.search(rf"VALUES \?{param.variable} \{{ UNDEF \}}", query.text), param.variable
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_every_query_declares_the_project_prefixes(query):
+    for prefix, iri in re.findall(r"^PREFIX (\w+): <([^>]+)>", query.text, flags=re.MULTILINE):
+        assert PREFIXES[prefix] == iri
+
+
+@pytest.mark.parametrize("query", CATALOGUE.all(), ids=lambda q: q.name)
+def test_every_query_runs_on_the_bundled_data_in_a_stable_order(kb, query):
+    assert "ORDER BY" in query.text
+    first = kb.backend.select(bind(query, {}))
+    assert first.rows, f"{query.name} returned no rows on the bundled data"
+    assert kb.backend.select(bind(query, {})).rows == first.rows
+
+
+@pytest.mark.parametrize("query", CATALOGUE.checks(), ids=lambda q: q.name)
+def test_every_check_can_fail(kb, query):
+    """A check that cannot return a row is no check: each one names what it looks for in its SELECT."""
+    assert re.search(r"^SELECT (DISTINCT )?\?\w+", query.text, flags=re.MULTILINE)
+    assert kb.backend.select(query.text).rows == []
+
+
+def test_a_check_reports_a_broken_chain(tmp_path):
+    from pyoxigraph import Store
+
+    from claimkb.backends.local import LocalBackend
+
+    backend = LocalBackend.__new__(LocalBackend)
+    backend.store = Store()
+    backend.store.update("""
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        INSERT DATA { GRAPH <urn:g> { <urn:a> prov:wasDerivedFrom <urn:b> . <urn:b> prov:wasDerivedFrom <urn:a> } }""")
+    rows = backend.select(CATALOGUE.get("checks/relay-cycle").text).rows
+    assert {r["claim"].value for r in rows} == {"urn:a", "urn:b"}
+
+
+def echo_query(tmp_path, kind: str):
+    path = tmp_path / f"echo-{kind}.rq"
+    path.write_text(f"#+ summary: Echo.\nSELECT ?x WHERE {{ VALUES ?_x_{kind} {{ UNDEF }} BIND(?_x_{kind} AS ?x) }}\n")
+    return parse_query_file(path)
+
+
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)),
+    max_size=40,
+).filter(lambda s: not re.search(r"\\[uU]", s))
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=TEXT)
+def test_string_parameters_come_back_exactly(kb, tmp_path_factory, value):
+    query = echo_query(tmp_path_factory.mktemp("q"), "string")
+    rows = kb.backend.select(bind(query, {"x": Term.literal(value)})).rows
+    assert rows[0]["x"].value == value
+
+
+def test_tricky_strings_come_back_exactly(kb, tmp_path):
+    query = echo_query(tmp_path, "string")
+    for value in ["a\tb", "line\nnext", "cr\rlf", 'say "hi"', "back\\slash", "\u2028sep", "Ѩкраїна 乌克兰",
+                  "\\\\", "ends with \\"]:
+        assert kb.backend.select(bind(query, {"x": Term.literal(value)})).rows[0]["x"].value == value
+
+
+def test_backslash_u_in_a_value_is_refused_not_altered():
+    with pytest.raises(UsageError, match="backslash followed by u"):
+        term_to_sparql(Term.literal("\\u0022"))
+
+
+def test_iri_parameters_cannot_break_out_of_the_slot(tmp_path):
+    query = echo_query(tmp_path, "iri")
+    param = query.param("x")
+    for bad in ["http://x/> } ; DROP ALL ; {", "http://x/ y", "<http://x/>>", "http://x/\nnext", "http://x/{y}"]:
+        with pytest.raises(UsageError):
+            bind(query, {"x": coerce(param, bad)})
+
+
+def test_decimal_parameters_are_exact(kb, tmp_path):
+    query = echo_query(tmp_path, "decimal")
+    term = coerce(query.param("x"), "0.1000000000000000000000001")
+    assert kb.backend.select(bind(query, {"x": term})).rows[0]["x"].value == "0.1000000000000000000000001"
+
+
+def test_param_naming_convention():
+    assert PARAM_RE.findall("?__quantity_iri ?_value_decimal ?plain") == [
+        ("__", "quantity", "iri"), ("_", "value", "decimal")]

@@ -1,0 +1,104 @@
+"""Date resolution, number reading and comparison intervals: the rules every answer rests on."""
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from claimkb.ingest import dates, intervals
+from claimkb.model import Quantity, TimeRef, probability_band
+from claimkb.numbers import parse_number
+
+PUBLISHED = (date(2024, 11, 5), date(2024, 11, 6))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "start", "end", "precision", "inferred"),
+    [
+        ("on November 5", date(2024, 11, 5), date(2024, 11, 5), "day", True),
+        ("on Tuesday", date(2024, 11, 5), date(2024, 11, 5), "day", True),
+        ("last week", date(2024, 10, 28), date(2024, 11, 3), "week", True),
+        ("over the last week of October", date(2024, 10, 25), date(2024, 10, 31), "week", True),
+        ("October", date(2024, 10, 1), date(2024, 10, 31), "month", True),
+        ("in March 2022", date(2022, 3, 1), date(2022, 3, 31), "month", False),
+        ("in 2024", date(2024, 1, 1), date(2024, 12, 31), "year", False),
+        ("in the summer", date(2024, 6, 1), date(2024, 8, 31), "season", True),
+        ("now", date(2024, 11, 5), date(2024, 11, 6), "day", True),
+    ],
+)
+def test_date_phrase_resolves_against_publication_interval(phrase, start, end, precision, inferred):
+    got = dates.resolve(phrase, PUBLISHED)
+    assert got[:4] == (start, end, precision, inferred)
+    if inferred:
+        assert "2024-11-05..2024-11-06" in got[4]
+
+
+def test_weekday_is_latest_on_or_before_document_date():
+    assert dates.resolve("on Tuesday", (date(2024, 11, 4), date(2024, 11, 4)))[:2] == (
+        date(2024, 10, 29), date(2024, 10, 29))
+
+
+def test_unknown_date_phrase_is_an_error():
+    with pytest.raises(dates.UnknownPhrase, match="cannot resolve the date phrase 'soonish'"):
+        dates.resolve("soonish", PUBLISHED)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("701650", 701650), ("701,650", 701650), ("701 650", 701650), ("701\u00a0650", 701650),
+     ("1,146", 1146), ("1146 sq km", 1146), ("two-thirds", Fraction(2, 3)), ("2/3", Fraction(2, 3)),
+     ("10k", 10000), ("1.5 million", 1500000), ("66%", Fraction(66, 100)),
+     ("six hundred thousand", 600000), ("1354.2", Fraction(13542, 10)), ("one", 1)],
+)
+def test_numbers_are_read_however_they_are_written(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "2/0", "meat"])
+def test_non_numbers_are_refused(text):
+    assert parse_number(text) is None
+
+
+def q(value, comparator, minimum=None, maximum=None):
+    return Quantity(measures="x", value=None if value is None else Fraction(value), as_written="w",
+                    unit="u", comparator=comparator, minimum=minimum, maximum=maximum)
+
+
+@pytest.mark.parametrize(
+    ("quantity", "low", "high"),
+    [
+        (q("701650", "exactly"), Decimal("701645"), Decimal("701655")),
+        (q("600000", "exactly"), Decimal("550000"), Decimal("650000")),
+        (q("1354.2", "exactly"), Decimal("1354.15"), Decimal("1354.25")),
+        (q("1146", "approximately"), Decimal("1088.7"), Decimal("1203.3")),
+        (q("600000", "more-than"), Decimal("600000"), None),
+        (q("72899", "at-least"), Decimal("72899"), None),
+        (q("9", "up-to"), Decimal("0"), Decimal("9")),
+        (q("615000", "between", Decimal("600000"), Decimal("615000")), Decimal("600000"), Decimal("615000")),
+    ],
+)
+def test_value_interval_applies_comparator_and_rounding(quantity, low, high):
+    assert intervals.value_interval(quantity) == (low, high)
+
+
+def test_two_thirds_interval_rounds_outward():
+    low, high = intervals.value_interval(
+        Quantity(measures="x", value=Fraction(2, 3), as_written="two-thirds", unit="u",
+                 comparator="approximately"))
+    assert low <= Decimal(2) / 3 * Decimal("0.95") and high >= Decimal(2) / 3 * Decimal("1.05")
+
+
+def test_cumulative_figures_compare_over_their_as_of_dates():
+    period = TimeRef(start=date(2022, 2, 24), end=date(2024, 11, 4), cumulative=True,
+                     as_of=TimeRef(start=date(2024, 11, 4), end=date(2024, 11, 4)))
+    assert intervals.comparison_window(period) == (date(2024, 11, 4), date(2024, 11, 4))
+
+
+@pytest.mark.parametrize(
+    ("words", "band"),
+    [("almost certainly", "AlmostCertain"), ("almost certain", "AlmostCertain"), ("likely", "Likely"),
+     ("highly likely", "HighlyLikely"), ("highly unlikely", "HighlyUnlikely"), ("may have", None)],
+)
+def test_hedges_map_to_the_uk_yardstick(words, band):
+    assert probability_band(words) == band
