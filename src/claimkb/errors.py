@@ -49,3 +49,23 @@ class UsageError(KbError):
 
 class ValidationFailed(KbError):
     """The knowledge base breaks a shape, a check query or quote integrity."""
+
+
+class InputErrors(InputError):
+    """Several input problems found in one pass, so that a user can fix them all at once."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        KbError.__init__(self, errors[0].message, hint=errors[0].hint)
+        self.file, self.line, self.where = errors[0].file, errors[0].line, errors[0].where
+        self.errors = errors
+
+
+def collect(errors: list[InputError]) -> None:
+    """Raise the problems found so far: one as itself, several together."""
+    flat: list[InputError] = []
+    for error in errors:
+        flat.extend(error.errors if isinstance(error, InputErrors) else [error])
+    if len(flat) == 1:
+        raise flat[0]
+    if flat:
+        raise InputErrors(flat)

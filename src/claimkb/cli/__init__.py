@@ -8,7 +8,7 @@ import sys
 import click
 import typer
 
-from ..errors import KbError
+from ..errors import InputErrors, KbError
 from . import kbcmds, query, read
 
 app = typer.Typer(
@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="claimkb",
                               standalone_mode=False)
+    except InputErrors as exc:
+        for error in exc.errors:
+            _fail(error.message, error.hint, exc.exit_code)
+        return _exit(exc.exit_code, argv)
     except KbError as exc:
         if os.environ.get("CLAIMKB_DEBUG"):
             raise

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import InputError
+from ..errors import InputError, collect
 from ..kbfiles import write_atomic, writer_lock
 from ..model import Sheet
 from ..namespaces import ID, PREFIXES
@@ -50,7 +50,16 @@ def _known_ids(kb_dir: Path, skip_graphs: set[str]) -> dict[str, set[str]]:
 
 def build(sheet_paths: list[Path], kb_dir: Path) -> list[Built]:
     """Read, resolve and check every sheet; return the graph files to write. Writes nothing."""
-    sheets = [(path, sheet_reader.load(path)) for path in sheet_paths]
+    problems: list[InputError] = []
+    sheets = []
+    for path in sheet_paths:
+        try:
+            sheet, sheet_problems = sheet_reader.load(path, kb_dir)
+        except InputError as exc:
+            problems.append(exc)
+            continue
+        sheets.append((path, sheet))
+        problems.extend(sheet_problems)
     doc_ids = [s.document.id for _, s in sheets]
     if len(set(doc_ids)) != len(doc_ids):
         dup = next(d for d in doc_ids if doc_ids.count(d) > 1)
@@ -63,7 +72,7 @@ def build(sheet_paths: list[Path], kb_dir: Path) -> list[Built]:
         raise clash
     built = []
     for path, s in sheets:
-        name = _display(path, kb_dir)
+        name, source = str(path), _display(path, kb_dir)
         for kind, ident, where in references(s):
             if ident not in known[kind]:
                 hint = {
@@ -71,10 +80,15 @@ def build(sheet_paths: list[Path], kb_dir: Path) -> list[Built]:
                     "quantity": "use a concept id from kb/graphs/quantities.trig",
                     "claim": "import the sheet of the relayed document first, or fix the id",
                 }[kind]
-                raise InputError(f"unknown {kind} {ident!r}", file=name, where=where, hint=hint)
-        quads = sheet_quads(s, kb_dir, name)
-        data = HEADER.format(source=name, doc=s.document.id).encode() + trig(quads)
+                problems.append(InputError(f"unknown {kind} {ident!r}", file=name, where=where, hint=hint))
+        try:
+            quads = sheet_quads(s, kb_dir, name, problems, source)
+        except InputError as exc:
+            problems.append(exc)
+            continue
+        data = HEADER.format(source=source, doc=s.document.id).encode() + trig(quads)
         built.append(Built(s, kb_dir / "graphs" / f"{s.document.id}.trig", data, len(quads)))
+    collect(problems)
     return built
 
 

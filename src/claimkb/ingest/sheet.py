@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError
-from ..model import Claim, Document, Quantity, Relay, Sheet, Stance, TimeRef
+from ..errors import InputError, collect
+from ..model import CARRIAGES, COMPARATORS, Claim, Document, Quantity, Relay, Sheet, Stance, TimeRef
 from . import dates
 
 MAX_SHEET_BYTES = 5_000_000
@@ -24,7 +24,13 @@ class _Located(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    """Safe YAML that keeps dates as text, so that a bad date is our located error, not YAML's."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Located:
@@ -52,7 +58,8 @@ class _Reader:
         self.file = file
 
     def fail(self, data: Any, key: str | None, where: str, message: str, hint: str | None = None):
-        line = getattr(data, "lines", {}).get(key) if key is not None else None
+        lines = getattr(data, "lines", {})
+        line = lines.get(key) if key is not None else (min(lines.values()) if lines else None)
         field = f"{where}.{key}" if key else where
         raise InputError(message, file=self.file, line=line, where=field, hint=hint)
 
@@ -78,8 +85,11 @@ class _Reader:
         return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def load(path: Path) -> Sheet:
-    """Parse and validate one claim sheet. Nothing is resolved against other files yet."""
+def load(path: Path, kb_dir: Path | None = None) -> tuple[Sheet, list[InputError]]:
+    """Parse and validate one claim sheet: the claims that are sound, and the problems of the others.
+
+    A problem in the document header (without which nothing resolves) is raised at once.
+    """
     file = str(path)
     try:
         raw_bytes = path.read_bytes()
@@ -103,20 +113,33 @@ def load(path: Path) -> Sheet:
         ) from None
     except RecursionError:
         raise InputError("the YAML is nested too deeply", file=file) from None
-    return parse(data, file)
+    except ValueError as exc:  # a constructor refused a value (e.g. a malformed number)
+        raise InputError(f"not valid YAML: {exc}", file=file) from None
+    return parse(data, file, kb_dir)
 
 
-def parse(data: Any, file: str) -> Sheet:
+def parse(data: Any, file: str, kb_dir: Path | None = None) -> tuple[Sheet, list[InputError]]:
     r = _Reader(file)
     top = r.mapping(data, "sheet", {"document", "claims", "stances", "curation"})
     if "document" not in top:
         r.fail(None, None, "document", "is missing")
     document = _document(r, top["document"])
     published = (document.published.start, document.published.end or document.published.start)
+    archive = None
+    if document.archive and kb_dir is not None:
+        from .to_rdf import read_archive
+
+        archive = read_archive(kb_dir, document, file)[1]
     claims_raw = top.get("claims") or []
     if not isinstance(claims_raw, list):
         r.fail(top, "claims", "sheet", "must be a list of claims")
-    claims = tuple(_claim(r, item, i, published) for i, item in enumerate(claims_raw, start=1))
+    claims = []
+    problems: list[InputError] = []
+    for i, item in enumerate(claims_raw, start=1):
+        try:
+            claims.append(_claim(r, item, i, published, archive))
+        except InputError as exc:
+            problems.append(exc)
     stances_raw = top.get("stances") or []
     if not isinstance(stances_raw, list):
         r.fail(top, "stances", "sheet", "must be a list")
@@ -124,13 +147,14 @@ def parse(data: Any, file: str) -> Sheet:
     curation = r.mapping(top.get("curation") or {}, "curation", {"recorded_by", "recorded_on"})
     recorded_on = _iso(r, curation, "recorded_on", "curation")
     try:
-        return Sheet(
-            document=document, claims=claims, stances=stances,
+        sheet = Sheet(
+            document=document, claims=tuple(claims), stances=stances,
             recorded_by=r.text(curation, "recorded_by", "curation") or "claimkb-curators",
             recorded_on=recorded_on[0] if recorded_on else date.today(),
         )
     except ValueError as exc:
         raise InputError(str(exc), file=file, where="claims") from None
+    return sheet, problems
 
 
 def _document(r: _Reader, data: Any) -> Document:
@@ -248,7 +272,8 @@ def _iso(r: _Reader, spec: dict, key: str, where: str) -> tuple[date, date, str]
     return span
 
 
-def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date]) -> Claim:
+def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], archive: str | None) -> Claim:
+    """One claim; every field is checked even after another fails, so all problems show at once."""
     where = f"claims[{index}]"
     c = r.mapping(data, where, {
         "id", "text", "claimant", "carriage", "cue", "anchor", "anchor_occurrence", "quotation",
@@ -256,17 +281,77 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date]) -> C
     })
     claim_id = r.text(c, "id", where, required=True)
     where = f"claim {claim_id}"
+    problems: list[InputError] = []
+
+    def field(read):
+        try:
+            return read()
+        except InputError as exc:
+            problems.append(exc)
+            return None
+
+    claimants = field(lambda: _claimants(r, c, where))
+    carriage = field(lambda: _choice(r, c, "carriage", where, CARRIAGES))
+    asserted = field(lambda: _date_spec(r, c, "asserted", where, published) if "asserted" in c else r.fail(
+        None, None, f"{where}.asserted", "is missing",
+        hint="give a date spec, or {unstated: true} when the document does not say"))
+    period = field(lambda: _date_spec(r, c, "period", where, published) if c.get("period") else None)
+    quantity = field(lambda: _quantity(r, c, where) if c.get("quantity") else None)
+    relays = field(lambda: _relays(r, c, where))
+    text = field(lambda: r.text(c, "text", where, required=True))
+    anchor = field(lambda: r.text(c, "anchor", where))
+    if anchor and archive is not None and anchor not in archive:
+        field(lambda: r.fail(
+            c, "anchor", where,
+            f"anchor {anchor[:60]!r}{'...' if len(anchor) > 60 else ''} is not in the archived text verbatim",
+            hint="copy the words exactly from the archived text, quotation marks and spaces included"))
+    occurrence = c.get("anchor_occurrence", 1)
+    if not isinstance(occurrence, int) or isinstance(occurrence, bool):
+        field(lambda: r.fail(c, "anchor_occurrence", where, "must be a whole number"))
+    collect(problems)
+    try:
+        return Claim(
+            id=claim_id,
+            text=text,
+            claimants=claimants,
+            carriage=carriage,
+            asserted=asserted,
+            cue=r.text(c, "cue", where),
+            anchor=r.text(c, "anchor", where),
+            anchor_occurrence=occurrence,
+            quotation=r.text(c, "quotation", where),
+            period=period,
+            quantity=quantity,
+            hedge=r.text(c, "hedge", where),
+            relays=relays,
+            primary_source=r.text(c, "primary_source", where),
+            note=r.text(c, "note", where),
+        )
+    except ValueError as exc:
+        r.fail(None, None, where, str(exc))
+
+
+def _claimants(r: _Reader, c: dict, where: str) -> tuple[str, ...]:
     claimant = c.get("claimant")
     if claimant is None:
         r.fail(c, None, f"{where}.claimant", "is missing",
                hint="name the agent who asserts it (an id from kb/graphs/agents.trig), "
                     "or `unattributed` for hearsay")
     claimants = tuple(claimant) if isinstance(claimant, list) else (claimant,)
-    if not all(isinstance(x, str) for x in claimants):
+    if not claimants or not all(isinstance(x, str) for x in claimants):
         r.fail(c, "claimant", where, "must be an agent id or a list of agent ids")
-    if "asserted" not in c:
-        r.fail(None, None, f"{where}.asserted", "is missing",
-               hint="give a date spec, or {unstated: true} when the document does not say")
+    return claimants
+
+
+def _choice(r: _Reader, data: dict, key: str, where: str, allowed: dict[str, str],
+            default: str | None = None) -> str:
+    value = r.text(data, key, where, required=default is None) or default
+    if value not in allowed:
+        r.fail(data, key, where, f"unknown {key} {value!r}; use one of: {', '.join(allowed)}")
+    return value
+
+
+def _relays(r: _Reader, c: dict, where: str) -> tuple[Relay, ...]:
     relays_raw = c.get("relays") or []
     if not isinstance(relays_raw, list):
         r.fail(c, "relays", where, "must be a list of {claim: ID, quoted: true|false}")
@@ -277,33 +362,10 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date]) -> C
         if not isinstance(quoted, bool):
             r.fail(m, "quoted", f"{where}.relays", "must be true or false")
         try:
-            relays.append(Relay(claim=r.text(m, "claim", f"{where}.relays", required=True),
-                                quoted=quoted))
+            relays.append(Relay(claim=r.text(m, "claim", f"{where}.relays", required=True), quoted=quoted))
         except ValueError as exc:
             r.fail(m, "claim", f"{where}.relays", str(exc))
-    occurrence = c.get("anchor_occurrence", 1)
-    if not isinstance(occurrence, int) or isinstance(occurrence, bool):
-        r.fail(c, "anchor_occurrence", where, "must be a whole number")
-    try:
-        return Claim(
-            id=claim_id,
-            text=r.text(c, "text", where, required=True),
-            claimants=claimants,
-            carriage=r.text(c, "carriage", where, required=True),
-            asserted=_date_spec(r, c, "asserted", where, published),
-            cue=r.text(c, "cue", where),
-            anchor=r.text(c, "anchor", where),
-            anchor_occurrence=occurrence,
-            quotation=r.text(c, "quotation", where),
-            period=_date_spec(r, c, "period", where, published) if c.get("period") else None,
-            quantity=_quantity(r, c, where) if c.get("quantity") else None,
-            hedge=r.text(c, "hedge", where),
-            relays=tuple(relays),
-            primary_source=r.text(c, "primary_source", where),
-            note=r.text(c, "note", where),
-        )
-    except ValueError as exc:
-        r.fail(None, None, where, str(exc))
+    return tuple(relays)
 
 
 def parse_value(text: str) -> Fraction:
@@ -349,7 +411,7 @@ def _quantity(r: _Reader, c: dict, where: str) -> Quantity:
             value=value,
             as_written=r.text(q, "as_written", here) or r.text(q, "value", here) or "",
             unit=r.text(q, "unit", here, required=True),
-            comparator=r.text(q, "comparator", here) or "exactly",
+            comparator=_choice(r, q, "comparator", here, COMPARATORS, default="exactly"),
             minimum=bounds["min"],
             maximum=bounds["max"],
         )

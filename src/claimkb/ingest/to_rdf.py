@@ -142,17 +142,25 @@ def locate(archive_text: str, words: str, occurrence: int, *, file: str, where: 
     return start
 
 
-def sheet_quads(sheet: Sheet, kb_dir: Path, sheet_name: str) -> list[Quad]:
-    """All quads of the sheet's named graph. Reads the archived text, if the sheet names one."""
+def sheet_quads(sheet: Sheet, kb_dir: Path, sheet_name: str, problems: list[InputError],
+                source: str | None = None) -> list[Quad]:
+    """All quads of the sheet's named graph. Reads the archived text, if the sheet names one.
+
+    A claim that cannot be mapped (its anchor is not in the archive) adds to `problems`.
+    """
     document = sheet.document
     out = _Emitter(graph_iri(document.id))
     archive_text = None
     if document.archive:
-        archive_text = _archive(out, document, kb_dir, sheet_name)
-    _curation(out, sheet, sheet_name)
+        raw, archive_text = read_archive(kb_dir, document, sheet_name)
+        _archive(out, document, raw)
+    _curation(out, sheet, source or sheet_name)
     _document(out, document)
     for claim in sheet.claims:
-        _claim(out, claim, document, archive_text, sheet_name)
+        try:
+            _claim(out, claim, document, archive_text, sheet_name)
+        except InputError as exc:
+            problems.append(exc)
     for stance in sheet.stances:
         _stance(out, stance)
     return out.quads
@@ -167,7 +175,8 @@ def _curation(out: _Emitter, sheet: Sheet, sheet_name: str) -> None:
     out.text(g, _n(DCT + "source"), sheet_name)
 
 
-def _archive(out: _Emitter, document: Document, kb_dir: Path, sheet_name: str) -> str:
+def read_archive(kb_dir: Path, document: Document, sheet_name: str) -> tuple[bytes, str]:
+    """The archived text's bytes and its text; only files inside the knowledge base are read."""
     path = (kb_dir / document.archive).resolve()
     if kb_dir.resolve() not in path.parents:
         raise InputError(f"archive {document.archive!r} is outside the knowledge base folder",
@@ -183,13 +192,16 @@ def _archive(out: _Emitter, document: Document, kb_dir: Path, sheet_name: str) -
     except UnicodeDecodeError as exc:
         raise InputError(f"the archived text is not UTF-8 (byte {exc.start})",
                          file=sheet_name, where="document.archive") from None
+    return raw, content
+
+
+def _archive(out: _Emitter, document: Document, raw: bytes) -> None:
     node = doc_iri(document.id, "archive")
     out.add(node, TYPE, ckb("ArchivedText"))
     out.add(node, schema("sha256"), text(hashlib.sha256(raw).hexdigest()))
     out.text(node, ckb("archivePath"), document.archive)
     out.text(node, schema("encodingFormat"), "text/plain; charset=utf-8")
     out.add(node, schema("isBasedOn"), doc_iri(document.id))
-    return content
 
 
 def _time(out: _Emitter, node: NamedNode, t: TimeRef, published: NamedNode | None) -> None:
