@@ -118,7 +118,7 @@ def _trace_text(result: Trace) -> str:
                 lines.append(f"      {_v(row, 'relation'):<20} {compact(_v(row, 'other'))}  {value}"
                              f"{'  (' + window + ')' if window else ''}\n")
         lines.append("\n")
-    return "".join(lines)
+    return "".join(lines).rstrip("\n") + "\n"
 
 
 def _trace_records(result: Trace) -> list[dict]:
