@@ -191,7 +191,7 @@ def test_query_list_show_run(cli):
     names = {r["name"] for r in listing}
     assert {"claims", "relay-hops", "comparisons", "contradictions", "claimants", "checks/relay-cycle"} <= names
     assert cli("query", "show", "claims").out.startswith("#+ summary:")
-    run = cli("query", "run", "claims", "-p", "value=1307", "--format", "json")
+    run = cli("query", "run", "claims-with-value", "-p", "value=1307", "--format", "json")
     assert [r["claim"].rsplit("/", 1)[1] for r in json.loads(run.out)] == ["D01-c04"]
 
 
@@ -199,10 +199,10 @@ ERRORS = [
     (["query", "run", "nope"], 2, "Error: no query named 'nope'"),
     (["query", "show", "../secrets"], 2, "Error: no query named '../secrets'"),
     (["query", "run", "claims", "-p", "nope=1"], 2, "Error: query 'claims' has no parameter 'nope'"),
-    (["query", "run", "claims", "-p", "value=abc"], 2,
+    (["query", "run", "claims-with-value", "-p", "value=abc"], 2,
      "Error: parameter value (decimal): 'abc' is not a decimal number"),
     (["query", "run", "claims", "-p", "value"], 2, "Error: parameter 'value' is not key=value"),
-    (["query", "run", "claims", "-p", "value=1", "-p", "value=2"], 2, "Error: parameter 'value' is given twice"),
+    (["query", "run", "claims-with-value", "-p", "value=1", "-p", "value=2"], 2, "Error: parameter 'value' is given twice"),
     (["query", "run", "relay-hops", "-p", "claim=not an iri"], 2,
      "Error: parameter claim (iri): 'not an iri' is not an IRI"),
     (["query", "run", "relay-hops", "-p", "changed=maybe"], 2,

@@ -5,8 +5,8 @@ Each answer is built only from catalogue queries, so the same questions run in a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 from .backends.base import Backend
 from .catalogue import Catalogue, bind, coerce, expand_iri
@@ -30,7 +30,7 @@ class Kb:
             key: value if isinstance(value, (Term, list)) else coerce(query.param(key), value)
             for key, value in (params or {}).items()
         }
-        return self.backend.select(bind(query, terms))
+        return self.backend.select(bind(query, terms), trusted=True)
 
 
 def claim_iri(text: str) -> str:
@@ -46,21 +46,18 @@ def claim_iri(text: str) -> str:
 # -- trace --------------------------------------------------------------------------------------
 
 
-@dataclass
-class Hop:
+class Hop(NamedTuple):
     depth: int
     row: dict[str, Term]
 
 
-@dataclass
-class TracedClaim:
+class TracedClaim(NamedTuple):
     row: dict[str, Term]
-    hops: list[Hop] = field(default_factory=list)
-    compared: list[dict[str, Term]] = field(default_factory=list)
+    hops: list[Hop]
+    compared: list[dict[str, Term]]
 
 
-@dataclass
-class Trace:
+class Trace(NamedTuple):
     text: str
     value: Fraction
     claims: list[TracedClaim]
@@ -83,10 +80,11 @@ def parse_traced_value(text: str) -> Fraction:
 
 def trace(kb: Kb, text: str) -> Trace:
     value = parse_traced_value(text)
-    table = kb.run("claims", {"value": decimal_term(value)})
-    if not table.rows:
+    found = kb.run("claims-with-value", {"value": decimal_term(value)})
+    if not found.rows:
         raise KbError(f"no claim carries the value {text.strip()!r}",
                       hint=f"nearest values in the knowledge base: {nearest_values(kb, value)}")
+    table = kb.run("claims", {"claim": list({row["claim"]: None for row in found.rows})})
     claims = [row["claim"] for row in table.rows]
     hops = kb.run("relay-hops", {"claim": claims})
     compared: dict[str, list[dict[str, Term]]] = {}

@@ -1,7 +1,8 @@
 """The query catalogue: `queries/*.rq` with their headers, and safe parameter binding.
 
 Header lines start with `#+ `: `summary:`, `description: |` (indented lines follow), `tags: [...]`,
-`params:` (indented `name: description` lines). A parameter is the variable `?_name_type` (required) or
+`example: name=value name=value` (values for the required parameters, used by `query show` and the
+tests), `params:` (indented `name: description` lines). A parameter is the variable `?_name_type` (required) or
 `?__name_type` (optional), declared in the body as `VALUES ?_name_type { UNDEF }`. Binding replaces that
 UNDEF with one RDF term serialised by `term_to_sparql`, which accepts only terms it can write exactly;
 user text is never spliced into the query anywhere else.
@@ -10,10 +11,10 @@ user text is never spliced into the query anywhere else.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import UsageError
 from .namespaces import PREFIXES, XSD
@@ -25,8 +26,7 @@ TYPES = {"iri", "string", "decimal", "integer", "boolean", "xsd_date"}
 _IRI_OK = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x20\x7f]*$")
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     name: str  # as typed on the command line: `quantity`
     variable: str  # `__quantity_iri`
     type: str
@@ -34,8 +34,7 @@ class Param:
     description: str
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     name: str
     path: Path
     text: str
@@ -43,6 +42,7 @@ class Query:
     description: str
     tags: tuple[str, ...]
     params: tuple[Param, ...]
+    example: dict[str, str]
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -100,6 +100,7 @@ def parse_query_file(path: Path, name: str | None = None) -> Query:
         description="\n".join(desc) if isinstance(desc, list) else str(desc),
         tags=tag_list,
         params=tuple(params),
+        example=dict(item.split("=", 1) for item in str(head.get("example", "")).split() if "=" in item),
     )
 
 

@@ -1,15 +1,18 @@
-"""One neutral result table that every backend returns, in the shape of SPARQL 1.1 JSON results."""
+"""One neutral result table that every backend returns, in the shape of SPARQL 1.1 JSON results.
+
+Plain classes, not dataclasses: these sit on every command's start-up path, where dataclass creation
+costs about a millisecond each.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """An RDF term as SPARQL JSON results carry it: kind 'uri', 'literal' or 'bnode'."""
 
     kind: str
@@ -45,10 +48,20 @@ class Term:
         return cls(kind, data["value"])
 
 
-@dataclass(slots=True)
 class ResultTable:
-    variables: list[str]
-    rows: list[dict[str, Term]] = field(default_factory=list)
+    """Variables in order, and one dict per row (an unbound variable is absent from its row)."""
+
+    __slots__ = ("variables", "rows")
+
+    def __init__(self, variables: list[str], rows: list[dict[str, Term]] | None = None) -> None:
+        self.variables = variables
+        self.rows = rows if rows is not None else []
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ResultTable) and (self.variables, self.rows) == (other.variables, other.rows)
+
+    def __repr__(self) -> str:
+        return f"ResultTable({self.variables!r}, {len(self.rows)} rows)"
 
     def column(self, name: str) -> list[Term | None]:
         return [row.get(name) for row in self.rows]

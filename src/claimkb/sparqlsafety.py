@@ -8,10 +8,11 @@ words are not keywords.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .errors import UsageError
 
-_TOKENS = re.compile(
+_TOKEN_PATTERN = (
     r"""
     (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
@@ -20,9 +21,13 @@ _TOKENS = re.compile(
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
   | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s(){}\[\],;]*)?|:[^\s(){}\[\],;]*)
   | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
+    """
 )
+
+
+@lru_cache(maxsize=1)
+def _tokens() -> re.Pattern[str]:
+    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
 
 FORBIDDEN = {
     "SERVICE": "SERVICE would make the engine fetch data from another endpoint or a file",
@@ -36,7 +41,7 @@ MAX_QUERY_CHARS = 200_000
 def keywords(query: str) -> list[str]:
     """Upper-cased bare words outside comments, strings and IRIs (prefixed names excluded)."""
     words = []
-    for match in _TOKENS.finditer(query):
+    for match in _tokens().finditer(query):
         if match.lastgroup == "word" and ":" not in match.group():
             words.append(match.group().upper())
     return words

@@ -79,7 +79,7 @@ def checks(kb: Kb) -> tuple[list[Finding], int]:
     findings = []
     queries = kb.catalogue.checks()
     for query in queries:
-        for row in kb.backend.select(query.text).rows:
+        for row in kb.backend.select(query.text, trusted=True).rows:
             focus = " ".join(t.value for t in row.values())
             findings.append(Finding("check", "Violation", focus, f"{query.name}: {query.summary}"))
     return findings, len(queries)

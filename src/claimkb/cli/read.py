@@ -203,7 +203,8 @@ def who(
         output.table(session.run("claimants"), fmt, empty="No claims in the knowledge base.")
         return
     agent = find_claimant(session, claimant)
-    table = session.run("claims", {"claimant": agent["agent"]})
+    found = session.run("claims-by-claimant", {"claimant": agent["agent"]}).rows
+    table = session.run("claims", {"claim": [row["claim"] for row in found]}) if found else ResultTable([])
     if fmt is Format.table:
         output.note(f"{agent['label'].value} ({_v(agent, 'kind')}): {len(table.rows)} claims")
         columns = ["claim", "assertedStart", "assertedEnd", "text", "valueAsWritten", "document", "published"]
