@@ -1,6 +1,5 @@
 """Commands that check or change the knowledge base: validate, import."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

@@ -1,6 +1,5 @@
 """Options shared by every read command, defined once."""
 
-from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path

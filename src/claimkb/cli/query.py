@@ -1,6 +1,5 @@
 """`claimkb query list | show NAME | run NAME -p key=value`."""
 
-from __future__ import annotations
 
 from typing import Annotated, Optional
 

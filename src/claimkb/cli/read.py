@@ -1,6 +1,9 @@
-"""Read commands: trace, who, disagreements, claim, sources, timeline, sparql."""
+"""Read commands: trace, who, disagreements, claim, sources, timeline, sparql.
 
-from __future__ import annotations
+No `from __future__ import annotations` in the command modules: typer would have to eval every
+annotation string at start-up.
+"""
+
 
 import json
 from pathlib import Path
