@@ -69,10 +69,13 @@ class ResultTable:
     def values(self, name: str) -> list[str | None]:
         return [t.value if t is not None else None for t in self.column(name)]
 
+    def only(self, columns: list[str]) -> ResultTable:
+        """The same rows with only these columns, in this order (a compact view for people)."""
+        return ResultTable(columns, [{k: v for k, v in row.items() if k in columns} for row in self.rows])
+
     def without_parameters(self) -> ResultTable:
         """Drop parameter columns (variables starting with '_'), which only echo what was bound."""
-        keep = [v for v in self.variables if not v.startswith("_")]
-        return ResultTable(keep, [{k: v for k, v in row.items() if k in keep} for row in self.rows])
+        return self.only([v for v in self.variables if not v.startswith("_")])
 
     def to_sparql_json(self) -> dict:
         return {

@@ -210,8 +210,8 @@ def who(
     table = session.run("claims", {"claim": [row["claim"] for row in found]}) if found else ResultTable([])
     if fmt is Format.table:
         output.note(f"{agent['label'].value} ({_v(agent, 'kind')}): {len(table.rows)} claims")
-        columns = ["claim", "assertedStart", "assertedEnd", "text", "valueAsWritten", "document", "published"]
-        table = ResultTable(columns, [{k: v for k, v in row.items() if k in columns} for row in table.rows])
+        table = table.only(["claim", "assertedStart", "assertedEnd", "text", "valueAsWritten", "document",
+                            "published"])
     output.table(table, fmt, empty=f"{agent['label'].value} asserts no claim in the knowledge base.")
 
 
@@ -296,8 +296,7 @@ def timeline(fmt: FormatOpt = Format.table, kb: KbOpt = None) -> None:
     """
     table = open_kb(kb).run("claims")
     if fmt is Format.table:
-        columns = ["assertedStart", "assertedEnd", "claim", "claimants", "text", "valueAsWritten"]
-        table = ResultTable(columns, [{k: v for k, v in row.items() if k in columns} for row in table.rows])
+        table = table.only(["assertedStart", "assertedEnd", "claim", "claimants", "text", "valueAsWritten"])
     output.table(table, fmt, empty="No claims in the knowledge base.")
 
 
