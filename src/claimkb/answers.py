@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from .backends.base import Backend
-from .catalogue import Catalogue, bind, coerce, expand_iri
+from .catalogue import Catalogue, bind, coerce, expand_iri, sort_sets
 from .errors import KbError, UsageError
 from .ingest.intervals import to_decimal
 from .namespaces import ID
@@ -30,7 +30,7 @@ class Kb:
             key: value if isinstance(value, (Term, list)) else coerce(query.param(key), value)
             for key, value in (params or {}).items()
         }
-        return self.backend.select(bind(query, terms), trusted=True)
+        return sort_sets(query, self.backend.select(bind(query, terms), trusted=True))
 
 
 def claim_iri(text: str) -> str:

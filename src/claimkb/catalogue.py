@@ -2,7 +2,8 @@
 
 Header lines start with `#+ `: `summary:`, `description: |` (indented lines follow), `tags: [...]`,
 `example: name=value name=value` (values for the required parameters, used by `query show` and the
-tests), `params:` (indented `name: description` lines). A parameter is the variable `?_name_type` (required) or
+tests), `sets: col col` (GROUP_CONCAT columns whose " / "-separated parts claimkb sorts, since SPARQL
+leaves their order to each engine), `params:` (indented `name: description` lines). A parameter is the variable `?_name_type` (required) or
 `?__name_type` (optional), declared in the body as `VALUES ?_name_type { UNDEF }`. Binding replaces that
 UNDEF with one RDF term serialised by `term_to_sparql`, which accepts only terms it can write exactly;
 user text is never spliced into the query anywhere else.
@@ -43,6 +44,7 @@ class Query(NamedTuple):
     tags: tuple[str, ...]
     params: tuple[Param, ...]
     example: dict[str, str]
+    sets: tuple[str, ...]
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -101,6 +103,7 @@ def parse_query_file(path: Path, name: str | None = None) -> Query:
         tags=tag_list,
         params=tuple(params),
         example=dict(item.split("=", 1) for item in str(head.get("example", "")).split() if "=" in item),
+        sets=tuple(str(head.get("sets", "")).split()),
     )
 
 
@@ -225,3 +228,19 @@ def bind(query: Query, values: dict[str, Term | list[Term]]) -> str:
     if unknown:
         query.param(unknown[0])  # raises with the list of known parameters
     return text
+
+
+SET_SEPARATOR = " / "
+
+
+def sort_sets(query: Query, table):
+    """Give GROUP_CONCAT columns one order on every backend (their parts, sorted)."""
+    if not query.sets:
+        return table
+    for row in table.rows:
+        for column in query.sets:
+            term = row.get(column)
+            if term is not None and SET_SEPARATOR in term.value:
+                parts = sorted(term.value.split(SET_SEPARATOR))
+                row[column] = term._replace(value=SET_SEPARATOR.join(parts))
+    return table

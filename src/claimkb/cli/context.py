@@ -13,11 +13,16 @@ def kb_dir(option: Path | None) -> Path:
     return option if option is not None else resources.kb_dir()
 
 
-def open_kb(kb_option: Path | None) -> Kb:
+def open_kb(kb_option: Path | None, endpoint: str | None = None, timeout: float = 30.0) -> Kb:
+    """The embedded store over `kb/`, or the SPARQL endpoint when one is given."""
+    if endpoint:
+        from ..backends.remote import RemoteBackend
+
+        return Kb(RemoteBackend(endpoint, timeout=timeout), catalogue())
     from ..backends.local import LocalBackend
 
     backend = LocalBackend(kb_dir(kb_option), resources.ontology_dir() / "claimkb.ttl")
-    return Kb(backend, Catalogue(resources.queries_dir()))
+    return Kb(backend, catalogue())
 
 
 def catalogue() -> Catalogue:

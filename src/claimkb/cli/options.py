@@ -26,3 +26,13 @@ KbOpt = Annotated[
     typer.Option("--kb", envvar="CLAIMKB_KB", help="Knowledge-base folder (with graphs/); default: the bundled one.",
                  show_default=False),
 ]
+EndpointOpt = Annotated[
+    Optional[str],
+    typer.Option("--endpoint", envvar="CLAIMKB_ENDPOINT", show_default=False,
+                 help="Run against this SPARQL 1.1 query endpoint instead of the embedded store."),
+]
+TimeoutOpt = Annotated[
+    float,
+    typer.Option("--timeout", envvar="CLAIMKB_TIMEOUT", min=0.1,
+                 help="Seconds a remote request may take in all, body included."),
+]

@@ -9,7 +9,7 @@ from ..errors import UsageError
 from ..results import ResultTable, Term
 from . import output
 from .context import catalogue, open_kb
-from .options import Format, FormatOpt, KbOpt
+from .options import EndpointOpt, Format, FormatOpt, KbOpt, TimeoutOpt
 
 app = typer.Typer(help="The query catalogue: list, show and run the queries in queries/.",
                   no_args_is_help=True)
@@ -51,6 +51,8 @@ def run(
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="A parameter as key=value; repeat for more.")] = None,
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
+    endpoint: EndpointOpt = None,
+    timeout: TimeoutOpt = 30.0,
 ) -> None:
     """Run a catalogue query; parameters are bound as RDF terms, never spliced into the text.
 
@@ -68,7 +70,7 @@ def run(
         if key in params:
             raise UsageError(f"parameter {key!r} is given twice")
         params[key] = value
-    session = open_kb(kb)
+    session = open_kb(kb, endpoint, timeout)
     session.catalogue.get(name)  # unknown names fail before anything runs
     table = session.run(name, params)
     output.table(table.without_parameters(), fmt, empty="No rows.")

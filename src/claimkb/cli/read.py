@@ -18,7 +18,7 @@ from ..render import delimited, key_values, shorten
 from ..results import ResultTable, Term
 from . import output
 from .context import open_kb
-from .options import Format, FormatOpt, KbOpt
+from .options import EndpointOpt, Format, FormatOpt, KbOpt, TimeoutOpt
 
 app = typer.Typer()
 
@@ -141,6 +141,8 @@ def trace(
     value: Annotated[str, typer.Argument(help="The number as typed or as written: 701650, 701,650, 1146 sq km, two-thirds, 10k.")],
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
+    endpoint: EndpointOpt = None,
+    timeout: TimeoutOpt = 30.0,
 ) -> None:
     """Trace a number to its source: the claims carrying it, their chains and who agrees.
 
@@ -157,7 +159,7 @@ def trace(
 
       claimkb trace two-thirds --format json
     """
-    result = run_trace(open_kb(kb), value)
+    result = run_trace(open_kb(kb, endpoint, timeout), value)
     if fmt is Format.table:
         output.data(_trace_text(result))
     elif fmt is Format.json:
@@ -188,6 +190,8 @@ def who(
     claimant: Annotated[Optional[str], typer.Argument(help="A claimant's name (case-insensitive) or IRI; omit to list all.")] = None,
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
+    endpoint: EndpointOpt = None,
+    timeout: TimeoutOpt = 30.0,
 ) -> None:
     """Who asserted what: claimants with kinds and counts, or one claimant's claims.
 
@@ -201,7 +205,7 @@ def who(
 
       claimkb who agent:bloomberg --format csv
     """
-    session = open_kb(kb)
+    session = open_kb(kb, endpoint, timeout)
     if claimant is None:
         output.table(session.run("claimants"), fmt, empty="No claims in the knowledge base.")
         return
@@ -220,6 +224,8 @@ def disagreements(
     quantity: Annotated[Optional[str], typer.Option("--quantity", "-q", help="Only this measured quantity (IRI or qk:NAME).")] = None,
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
+    endpoint: EndpointOpt = None,
+    timeout: TimeoutOpt = 30.0,
 ) -> None:
     """Where sources disagree, each row with its reason.
 
@@ -234,7 +240,7 @@ def disagreements(
 
       claimkb disagreements --quantity qk:ru-casualties-daily-mean-month --format csv
     """
-    table = find_disagreements(open_kb(kb), quantity)
+    table = find_disagreements(open_kb(kb, endpoint, timeout), quantity)
     output.table(table, fmt, empty="No disagreements found.")
 
 
@@ -243,6 +249,8 @@ def claim(
     claim_id: Annotated[str, typer.Argument(metavar="ID", help="A claim id (D01-c02), prefixed name or IRI.")],
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
+    endpoint: EndpointOpt = None,
+    timeout: TimeoutOpt = 30.0,
 ) -> None:
     """Everything recorded about one claim: statement, claimant, dates, value, quote, chain.
 
@@ -252,7 +260,7 @@ def claim(
 
       claimkb claim D01-c11 --format json
     """
-    session = open_kb(kb)
+    session = open_kb(kb, endpoint, timeout)
     iri = claim_iri(claim_id)
     table = session.run("claims", {"claim": Term.iri(iri)})
     if not table.rows:
@@ -272,7 +280,8 @@ def claim(
 
 
 @app.command()
-def sources(fmt: FormatOpt = Format.table, kb: KbOpt = None) -> None:
+def sources(fmt: FormatOpt = Format.table, kb: KbOpt = None, endpoint: EndpointOpt = None,
+            timeout: TimeoutOpt = 30.0) -> None:
     """Documents: kind, publisher, URL, publication date (and whether inferred), certainty, claims.
 
     Examples:
@@ -281,11 +290,12 @@ def sources(fmt: FormatOpt = Format.table, kb: KbOpt = None) -> None:
 
       claimkb sources --format csv
     """
-    output.table(open_kb(kb).run("sources"), fmt, empty="No documents in the knowledge base.")
+    output.table(open_kb(kb, endpoint, timeout).run("sources"), fmt, empty="No documents in the knowledge base.")
 
 
 @app.command()
-def timeline(fmt: FormatOpt = Format.table, kb: KbOpt = None) -> None:
+def timeline(fmt: FormatOpt = Format.table, kb: KbOpt = None, endpoint: EndpointOpt = None,
+             timeout: TimeoutOpt = 30.0) -> None:
     """Every claim in order of when it was asserted (earliest bound first).
 
     Examples:
@@ -294,7 +304,7 @@ def timeline(fmt: FormatOpt = Format.table, kb: KbOpt = None) -> None:
 
       claimkb timeline --format jsonl
     """
-    table = open_kb(kb).run("claims")
+    table = open_kb(kb, endpoint, timeout).run("claims")
     if fmt is Format.table:
         table = table.only(["assertedStart", "assertedEnd", "claim", "claimants", "text", "valueAsWritten"])
     output.table(table, fmt, empty="No claims in the knowledge base.")
@@ -305,6 +315,8 @@ def sparql(
     query: Annotated[str, typer.Argument(metavar="QUERY-OR-FILE", help="A SELECT query, or the path of a .rq file.")],
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
+    endpoint: EndpointOpt = None,
+    timeout: TimeoutOpt = 30.0,
 ) -> None:
     """Run an ad hoc read-only SELECT query (SERVICE, LOAD, FROM and updates are refused).
 
@@ -323,4 +335,4 @@ def sparql(
             raise UsageError(f"{query!r} is neither a query nor a readable file",
                              hint="pass the query text in quotes, or the path of a .rq file")
         text = path.read_text(encoding="utf-8")
-    output.table(open_kb(kb).backend.select(text), fmt, empty="No rows.")
+    output.table(open_kb(kb, endpoint, timeout).backend.select(text), fmt, empty="No rows.")

@@ -1,0 +1,169 @@
+"""One contract, two backends: every catalogue query and main command gives the same rows on the
+embedded store and on a real Oxigraph SPARQL server (started here on 127.0.0.1, stopped after)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from claimkb import resources
+from claimkb.answers import Kb, trace
+from claimkb.backends.local import LocalBackend
+from claimkb.backends.remote import RemoteBackend
+from claimkb.catalogue import Catalogue
+from claimkb.push import push
+
+CATALOGUE = Catalogue(resources.queries_dir())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.skip("the oxigraph server is not installed (pip install '.[test]')")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("the oxigraph server did not start: " + process.stderr.read().decode())
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def local():
+    return LocalBackend(resources.kb_dir(), resources.ontology_dir() / "claimkb.ttl")
+
+
+@pytest.fixture(scope="session")
+def remote(server, local):
+    backend = RemoteBackend(server + "/query", timeout=30)
+    push(local, backend, CATALOGUE)
+    return backend
+
+
+@pytest.fixture(scope="session", params=["embedded", "oxigraph-server"])
+def any_kb(request, local, remote):
+    return Kb(local if request.param == "embedded" else remote, CATALOGUE)
+
+
+QUERIES = CATALOGUE.all() + CATALOGUE.checks()
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_every_catalogue_query_gives_identical_rows_on_both_backends(local, remote, query):
+    params = dict(query.example)
+    embedded = Kb(local, CATALOGUE).run(query.name, params)
+    served = Kb(remote, CATALOGUE).run(query.name, params)
+    assert served.variables == embedded.variables
+    assert served.rows == embedded.rows
+
+
+def test_the_contract_covers_an_aggregate_query():
+    assert any("GROUP BY" in q.text for q in QUERIES)
+
+
+def test_trace_is_the_same_on_both_backends(local, remote):
+    a = trace(Kb(local, CATALOGUE), "701,650")
+    b = trace(Kb(remote, CATALOGUE), "701,650")
+    assert a.table.rows == b.table.rows
+    assert [(c.hops, c.compared) for c in a.claims] == [(c.hops, c.compared) for c in b.claims]
+
+
+def test_claims_are_found_by_number_on_any_backend(any_kb):
+    rows = any_kb.run("claims-with-value", {"value": "1146"}).rows
+    assert {r["claim"].value.rsplit("/", 1)[1] for r in rows} == {"D01-c08", "D05-c2"}
+
+
+@pytest.mark.parametrize("args", [["who"], ["who", "UK Defence Intelligence"], ["disagreements"],
+                                  ["trace", "two-thirds"], ["sources"], ["timeline"]])
+def test_main_commands_print_the_same_rows_with_endpoint(cli, remote, args):
+    embedded = cli(*args, "--format", "json")
+    served = cli(*args, "--format", "json", "--endpoint", remote.endpoint)
+    assert (embedded.code, served.code) == (0, 0)
+    assert served.out == embedded.out
+
+
+def test_pushing_twice_changes_nothing(local, remote, cli):
+    before = Kb(remote, CATALOGUE).run("graph-sizes").rows
+    run = cli("push", "--endpoint", remote.endpoint, "--format", "csv")
+    assert run.code == 0
+    assert run.err.startswith("replaced 18 graphs (")
+    assert all(line.endswith(",yes") for line in run.out.splitlines()[1:])
+    assert Kb(remote, CATALOGUE).run("graph-sizes").rows == before
+
+
+@pytest.fixture
+def html_server():
+    """A local web server that answers every POST with an HTML page, as a misconfigured proxy would."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server API
+            body = b"<html><body>Sign in</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/query"
+    httpd.shutdown()
+
+
+def test_an_html_page_instead_of_results_is_a_clear_error(cli, html_server):
+    run = cli("who", "--endpoint", html_server)
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines() == [
+        f"Error: {html_server} answered text/html; charset=utf-8, not SPARQL JSON results",
+        "Hint: is this the SPARQL query endpoint (for Oxigraph: /query)?"]
+
+
+def test_a_wrong_path_on_a_real_server_is_a_clear_error(cli, server):
+    run = cli("who", "--endpoint", server + "/nothing-here")
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0].startswith(f"Error: {server}/nothing-here answered HTTP 404")
+
+
+def test_an_unreachable_endpoint_is_a_clear_error(cli):
+    port = free_port()
+    run = cli("who", "--endpoint", f"http://127.0.0.1:{port}/query", "--timeout", "2")
+    assert (run.code, run.out) == (1, "")
+    assert run.err.startswith(f"Error: cannot reach http://127.0.0.1:{port}/query:")
+
+
+def test_credentials_in_the_url_are_refused(cli):
+    run = cli("who", "--endpoint", "http://user:secret@127.0.0.1:1/query")
+    assert (run.code, run.out) == (1, "")
+    assert "secret" not in run.err
+    assert run.err.splitlines()[0] == "Error: the endpoint URL carries credentials"
