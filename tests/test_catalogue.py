@@ -16,6 +16,8 @@ from claimkb.results import Term
 
 CATALOGUE = Catalogue(resources.queries_dir())
 QUERIES = CATALOGUE.all() + CATALOGUE.checks()
+# The bundled knowledge base records what sources say and no verdicts: it holds no ClaimReview.
+EMPTY_ON_BUNDLED = {"reviews"}
 
 
 def test_the_catalogue_has_the_queries_the_commands_need():
@@ -53,7 +55,7 @@ def test_every_query_runs_on_the_bundled_data_in_a_stable_order(kb, query):
     required = {p.name for p in query.params if p.required}
     assert set(query.example) == required, "give an `#+ example:` value for each required parameter"
     first = kb.run(query.name, dict(query.example))
-    assert first.rows, f"{query.name} returned no rows on the bundled data"
+    assert bool(first.rows) != (query.name in EMPTY_ON_BUNDLED), query.name
     assert kb.run(query.name, dict(query.example)).rows == first.rows
 
 

@@ -27,8 +27,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def start_server(tmp_path_factory):
     binary = shutil.which("oxigraph")
     if binary is None:
         pytest.skip("the oxigraph server is not installed (pip install '.[test]')")
@@ -48,6 +47,12 @@ def server(tmp_path_factory):
                 process.kill()
                 raise RuntimeError("the oxigraph server did not start: " + process.stderr.read().decode())
             time.sleep(0.1)
+    return base, process
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    base, process = start_server(tmp_path_factory)
     yield base
     process.terminate()
     process.wait(timeout=10)
@@ -167,3 +172,25 @@ def test_credentials_in_the_url_are_refused(cli):
     assert (run.code, run.out) == (1, "")
     assert "secret" not in run.err
     assert run.err.splitlines()[0] == "Error: the endpoint URL carries credentials"
+
+
+def test_exported_trig_loads_into_an_oxigraph_server_unchanged(cli, tmp_path_factory, local):
+    base, process = start_server(tmp_path_factory)
+    try:
+        trig = cli("export", "--format", "trig").out.encode("utf-8")
+        request = urllib.request.Request(base + "/store", data=trig, method="POST",
+                                         headers={"Content-Type": "application/trig"})
+        urllib.request.urlopen(request, timeout=30).read()
+        served = Kb(RemoteBackend(base + "/query"), CATALOGUE).run("graph-sizes").rows
+        embedded = Kb(local, CATALOGUE).run("graph-sizes").rows
+        ontology = "https://w3id.org/claimkb/id/graph/ontology"
+        assert served == [row for row in embedded if row["graph"].value != ontology]
+        dump = urllib.request.urlopen(base + "/store", timeout=30).read()
+        import pyoxigraph as ox
+
+        from claimkb.export import dataset
+
+        assert set(ox.parse(dump, format=ox.RdfFormat.N_QUADS)) == set(dataset(local.store))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

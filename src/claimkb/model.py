@@ -35,6 +35,7 @@ PRECISIONS = {
 }
 DOCUMENT_KINDS = {
     "news-article": "NewsArticleKind",
+    "fact-check": "FactCheckKind",
     "official-daily-report": "OfficialDailyReport",
     "intelligence-update": "IntelligenceUpdate",
     "speech": "SpeechKind",
@@ -42,6 +43,20 @@ DOCUMENT_KINDS = {
     "dataset": "DatasetKind",
     "official-statement": "OfficialStatement",
 }
+AGENT_KINDS = {
+    "belligerent-government": "BelligerentGovernment",
+    "third-party-government": "ThirdPartyGovernment",
+    "intelligence-agency": "IntelligenceAgency",
+    "news-outlet": "NewsOutlet",
+    "politician": "Politician",
+    "anonymous-officials": "AnonymousOfficials",
+    "research-group": "ResearchGroup",
+    "pollster": "Pollster",
+    "fact-checker": "FactChecker",
+    "unclassified": "UnclassifiedAgent",
+}
+AGENT_TYPES = {"person": "Person", "organization": "Organization",
+               "government-organization": "GovernmentOrganization"}
 CERTAINTIES = {"high": "HighCertainty", "medium": "MediumCertainty", "low": "LowCertainty"}
 STANCES = {"contradicts": "Contradicts", "supports": "Supports"}
 
@@ -152,10 +167,13 @@ class Claim:
     hedge: str | None = None
     relays: tuple[Relay, ...] = ()
     primary_source: str | None = None
+    first_appearance: str | None = None
     note: str | None = None
 
     def __post_init__(self) -> None:
         _check_id(self.id, "claim id")
+        if self.first_appearance is not None:
+            _check_url(self.first_appearance)
         if not self.text.strip():
             raise ValueError("text is empty: give the claim as one normalised sentence")
         if not self.claimants:
@@ -173,6 +191,66 @@ class Claim:
             _check_id(self.primary_source, "primary_source")
         if self.primary_source and not self.relays:
             raise ValueError("primary_source is given but the claim relays nothing")
+
+
+def _check_url(url: str) -> None:
+    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
+        raise ValueError(f"url {url!r} is not an http(s) URL")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agent:
+    """An agent a sheet introduces (a new claimant or fact-checker); shared ones live in agents.trig."""
+
+    id: str
+    label: str
+    kind: str
+    type: str = "organization"
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_id(self.id, "agent id")
+        if not self.label.strip():
+            raise ValueError("label is empty")
+        _one_of(self.kind, AGENT_KINDS, "agent kind")
+        _one_of(self.type, AGENT_TYPES, "agent type")
+        if self.url is not None:
+            _check_url(self.url)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rating:
+    alternate_name: str
+    value: Decimal | None = None
+    best: Decimal | None = None
+    worst: Decimal | None = None
+    explanation: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.alternate_name.strip():
+            raise ValueError("the rating needs alternate_name, the verdict in words (Google requires it)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Review:
+    """A fact-checker's verdict on a claim (schema:ClaimReview), kept apart from the claimant's hedge."""
+
+    id: str
+    claim: str
+    claim_reviewed: str
+    authors: tuple[str, ...]
+    url: str
+    rating: Rating
+    date: date | None = None
+
+    def __post_init__(self) -> None:
+        _check_id(self.id, "review id")
+        _check_id(self.claim, "reviewed claim")
+        if not self.claim_reviewed.strip() or len(self.claim_reviewed) > 75:
+            raise ValueError("claim_reviewed must be 1 to 75 characters, with no verdict in it")
+        _check_url(self.url)
+        for author in self.authors:
+            _check_id(author, "review author")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,6 +302,8 @@ class Sheet:
     document: Document
     claims: tuple[Claim, ...]
     stances: tuple[Stance, ...] = field(default=())
+    agents: tuple[Agent, ...] = field(default=())
+    reviews: tuple[Review, ...] = field(default=())
     recorded_by: str = "claimkb-curators"
     recorded_on: date = field(default_factory=date.today)
 

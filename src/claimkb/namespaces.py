@@ -19,6 +19,7 @@ PREFIXES: dict[str, str] = {
     "agent": ID + "agent/",
     "qk": ID + "quantity/",
     "stance": ID + "stance/",
+    "review": ID + "review/",
     "graph": ID + "graph/",
     "schema": SCHEMA,
     "prov": PROV,

@@ -1,6 +1,7 @@
 """Commands that check or change the knowledge base: validate, import."""
 
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -117,3 +118,54 @@ def push(
     output.table(table, fmt)
     total = sum(int(row["sent"].value) for row in table.rows)
     output.note(f"replaced {len(table.rows)} graphs ({total} triples) and verified every count")
+
+
+class ExportFormat(str, Enum):
+    trig = "trig"
+    nquads = "nquads"
+    turtle = "turtle"
+    jsonld = "jsonld"
+    claimreview = "claimreview"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="trig and nquads keep every named graph "
+                                              "(lossless); turtle merges them; jsonld uses the bundled context; "
+                                              "claimreview is schema.org ClaimReview markup.")] = ExportFormat.trig,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file (atomically) "
+                                                "instead of stdout.")] = None,
+    with_ontology: Annotated[bool, typer.Option("--with-ontology", help="Include the ontology graph.")] = False,
+    kb: KbOpt = None,
+) -> None:
+    """Export the knowledge base for triple stores, JSON-LD tools and fact-check consumers.
+
+    Examples:
+
+      claimkb export --format trig --out kb.trig
+
+      claimkb export --format claimreview
+    """
+    import json
+
+    from ..backends.local import LocalBackend
+    from ..export import claimreviews, dataset, rdf
+    from ..kbfiles import write_atomic
+    from .context import catalogue
+
+    local = LocalBackend(kb_dir(kb), resources.ontology_dir() / "claimkb.ttl")
+    if fmt is ExportFormat.claimreview:
+        from ..answers import Kb
+
+        reviews = claimreviews(Kb(local, catalogue()))
+        data = (json.dumps(reviews, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        summary = f"{len(reviews)} ClaimReview(s)"
+    else:
+        quads = dataset(local.store, with_ontology=with_ontology)
+        data = rdf(quads, fmt.value)
+        summary = f"{len(quads)} quads"
+    if out is None:
+        output.data(data.decode("utf-8"))
+    else:
+        write_atomic(out, data)
+        output.note(f"wrote {out} ({summary})")

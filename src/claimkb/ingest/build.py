@@ -54,19 +54,27 @@ def build(sheet_paths: list[Path], kb_dir: Path) -> list[Built]:
     sheets = []
     for path in sheet_paths:
         try:
-            sheet, sheet_problems = sheet_reader.load(path, kb_dir)
+            loaded = sheet_reader.load_any(path, kb_dir)
         except InputError as exc:
             problems.append(exc)
             continue
-        sheets.append((path, sheet))
-        problems.extend(sheet_problems)
+        for sheet, sheet_problems in loaded:
+            sheets.append((path, sheet))
+            problems.extend(sheet_problems)
     doc_ids = [s.document.id for _, s in sheets]
     if len(set(doc_ids)) != len(doc_ids):
         dup = next(d for d in doc_ids if doc_ids.count(d) > 1)
         raise InputError(f"two sheets describe document {dup!r}", where="document.id")
     known = _known_ids(kb_dir, set(doc_ids))
-    for _, s in sheets:
+    sheets = [(path, _without_known_agents(s, known["agent"], path)) for path, s in sheets]
+    for path, s in sheets:
+        for agent in s.agents:
+            if agent.id in known["agent"]:
+                problems.append(InputError(f"agent {agent.id!r} is already in the knowledge base",
+                                           file=str(path), where="agents",
+                                           hint="refer to it by its id instead of describing it again"))
         known["claim"].update(c.id for c in s.claims)
+        known["agent"].update(a.id for a in s.agents)
     clash = _claim_clashes(kb_dir, sheets, set(doc_ids))
     if clash:
         raise clash
@@ -90,6 +98,15 @@ def build(sheet_paths: list[Path], kb_dir: Path) -> list[Built]:
         built.append(Built(s, kb_dir / "graphs" / f"{s.document.id}.trig", data, len(quads)))
     collect(problems)
     return built
+
+
+def _without_known_agents(sheet: Sheet, known: set[str], path: Path) -> Sheet:
+    """ClaimReview markup names its parties by name; one the knowledge base already has is reused."""
+    if path.suffix.lower() not in (".json", ".jsonld"):
+        return sheet
+    import dataclasses
+
+    return dataclasses.replace(sheet, agents=tuple(a for a in sheet.agents if a.id not in known))
 
 
 def trig(quads: list[ox.Quad]) -> bytes:

@@ -11,7 +11,22 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, collect
-from ..model import CARRIAGES, COMPARATORS, Claim, Document, Quantity, Relay, Sheet, Stance, TimeRef
+from ..model import (
+    AGENT_KINDS,
+    AGENT_TYPES,
+    CARRIAGES,
+    COMPARATORS,
+    Agent,
+    Claim,
+    Document,
+    Quantity,
+    Rating,
+    Relay,
+    Review,
+    Sheet,
+    Stance,
+    TimeRef,
+)
 from . import dates
 
 MAX_SHEET_BYTES = 5_000_000
@@ -85,6 +100,25 @@ class _Reader:
         return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def load_any(path: Path, kb_dir: Path | None = None) -> list[tuple[Sheet, list[InputError]]]:
+    """A claim sheet in any accepted form: YAML, CSV, or schema.org ClaimReview JSON-LD."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        from . import tables
+
+        data, problems = tables.load(path)
+        sheet, more = parse(data, str(path), kb_dir)
+        return [(sheet, problems + more)]
+    if suffix in (".json", ".jsonld"):
+        from . import claimreview
+
+        return [(sheet, []) for sheet in claimreview.load(path)]
+    if suffix in (".yaml", ".yml"):
+        return [load(path, kb_dir)]
+    raise InputError(f"unknown sheet format {suffix or '(no extension)'!r}", file=str(path),
+                     hint="import .yaml, .csv, or ClaimReview .json / .jsonld files")
+
+
 def load(path: Path, kb_dir: Path | None = None) -> tuple[Sheet, list[InputError]]:
     """Parse and validate one claim sheet: the claims that are sound, and the problems of the others.
 
@@ -120,7 +154,7 @@ def load(path: Path, kb_dir: Path | None = None) -> tuple[Sheet, list[InputError
 
 def parse(data: Any, file: str, kb_dir: Path | None = None) -> tuple[Sheet, list[InputError]]:
     r = _Reader(file)
-    top = r.mapping(data, "sheet", {"document", "claims", "stances", "curation"})
+    top = r.mapping(data, "sheet", {"document", "claims", "stances", "curation", "agents", "reviews"})
     if "document" not in top:
         r.fail(None, None, "document", "is missing")
     document = _document(r, top["document"])
@@ -144,11 +178,24 @@ def parse(data: Any, file: str, kb_dir: Path | None = None) -> tuple[Sheet, list
     if not isinstance(stances_raw, list):
         r.fail(top, "stances", "sheet", "must be a list")
     stances = tuple(_stance(r, item, i) for i, item in enumerate(stances_raw, start=1))
+    agents = []
+    for i, item in enumerate(_list(r, top, "agents"), start=1):
+        try:
+            agents.append(_agent(r, item, i))
+        except InputError as exc:
+            problems.append(exc)
+    reviews = []
+    for i, item in enumerate(_list(r, top, "reviews"), start=1):
+        try:
+            reviews.append(_review(r, item, i))
+        except InputError as exc:
+            problems.append(exc)
     curation = r.mapping(top.get("curation") or {}, "curation", {"recorded_by", "recorded_on"})
     recorded_on = _iso(r, curation, "recorded_on", "curation")
     try:
         sheet = Sheet(
-            document=document, claims=tuple(claims), stances=stances,
+            document=document, claims=tuple(claims), stances=stances, agents=tuple(agents),
+            reviews=tuple(reviews),
             recorded_by=r.text(curation, "recorded_by", "curation") or "claimkb-curators",
             recorded_on=recorded_on[0] if recorded_on else date.today(),
         )
@@ -277,7 +324,7 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
     where = f"claims[{index}]"
     c = r.mapping(data, where, {
         "id", "text", "claimant", "carriage", "cue", "anchor", "anchor_occurrence", "quotation",
-        "asserted", "period", "quantity", "hedge", "relays", "primary_source", "note",
+        "asserted", "period", "quantity", "hedge", "relays", "primary_source", "first_appearance", "note",
     })
     claim_id = r.text(c, "id", where, required=True)
     where = f"claim {claim_id}"
@@ -325,6 +372,7 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
             hedge=r.text(c, "hedge", where),
             relays=relays,
             primary_source=r.text(c, "primary_source", where),
+            first_appearance=r.text(c, "first_appearance", where),
             note=r.text(c, "note", where),
         )
     except ValueError as exc:
@@ -432,3 +480,56 @@ def _stance(r: _Reader, data: Any, index: int) -> Stance:
         )
     except ValueError as exc:
         r.fail(None, None, where, str(exc))
+
+
+def _list(r: _Reader, top: dict, key: str) -> list:
+    items = top.get(key) or []
+    if not isinstance(items, list):
+        r.fail(top, key, "sheet", "must be a list")
+    return items
+
+
+def _agent(r: _Reader, data: Any, index: int) -> Agent:
+    where = f"agents[{index}]"
+    a = r.mapping(data, where, {"id", "label", "kind", "type", "url"})
+    try:
+        return Agent(
+            id=r.text(a, "id", where, required=True),
+            label=r.text(a, "label", where, required=True),
+            kind=_choice(r, a, "kind", where, AGENT_KINDS),
+            type=_choice(r, a, "type", where, AGENT_TYPES, default="organization"),
+            url=r.text(a, "url", where),
+        )
+    except ValueError as exc:
+        r.fail(a, None, where, str(exc))
+
+
+def _review(r: _Reader, data: Any, index: int) -> Review:
+    where = f"reviews[{index}]"
+    v = r.mapping(data, where, {"id", "claim", "claim_reviewed", "author", "url", "date", "rating"})
+    rating = r.mapping(v.get("rating"), f"{where}.rating",
+                       {"alternate_name", "value", "best", "worst", "explanation"})
+    numbers = {}
+    for key in ("value", "best", "worst"):
+        raw = r.text(rating, key, f"{where}.rating")
+        try:
+            numbers[key] = None if raw is None else Decimal(raw)
+        except InvalidOperation:
+            r.fail(rating, key, f"{where}.rating", f"{raw!r} is not a number")
+    author = v.get("author")
+    authors = tuple(author) if isinstance(author, list) else ((author,) if author else ())
+    day = _iso(r, v, "date", where)
+    try:
+        return Review(
+            id=r.text(v, "id", where, required=True),
+            claim=r.text(v, "claim", where, required=True),
+            claim_reviewed=r.text(v, "claim_reviewed", where, required=True),
+            authors=authors,
+            url=r.text(v, "url", where, required=True),
+            date=day[0] if day else None,
+            rating=Rating(alternate_name=r.text(rating, "alternate_name", f"{where}.rating", required=True),
+                          value=numbers["value"], best=numbers["best"], worst=numbers["worst"],
+                          explanation=r.text(rating, "explanation", f"{where}.rating")),
+        )
+    except ValueError as exc:
+        r.fail(v, None, where, str(exc))

@@ -12,14 +12,18 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from ..errors import InputError
 from ..model import (
+    AGENT_KINDS,
+    AGENT_TYPES,
     CARRIAGES,
     CERTAINTIES,
     COMPARATORS,
     DOCUMENT_KINDS,
     PRECISIONS,
     STANCES,
+    Agent,
     Claim,
     Document,
+    Review,
     Sheet,
     Stance,
     TimeRef,
@@ -163,6 +167,10 @@ def sheet_quads(sheet: Sheet, kb_dir: Path, sheet_name: str, problems: list[Inpu
             problems.append(exc)
     for stance in sheet.stances:
         _stance(out, stance)
+    for agent in sheet.agents:
+        _agent(out, agent)
+    for review in sheet.reviews:
+        _review(out, review)
     return out.quads
 
 
@@ -272,6 +280,8 @@ def _claim(out: _Emitter, c: Claim, d: Document, archive_text: str | None, sheet
             out.add(node, prov("wasQuotedFrom"), claim_iri(relay.claim))
     if c.primary_source:
         out.add(node, prov("hadPrimarySource"), claim_iri(c.primary_source))
+    if c.first_appearance:
+        out.add(node, schema("firstAppearance"), _n(c.first_appearance))
     out.text(node, NamedNode(RDFS + "comment"), c.note)
 
     asserted = claim_iri(c.id, "asserted")
@@ -359,6 +369,39 @@ def _stance(out: _Emitter, s: Stance) -> None:
     out.text(node, schema("description"), s.description)
 
 
+def _agent(out: _Emitter, a: Agent) -> None:
+    node = agent_iri(a.id)
+    out.add(node, TYPE, prov("Agent"))
+    out.add(node, TYPE, schema(AGENT_TYPES[a.type]))
+    out.add(node, NamedNode(RDFS + "label"), text(a.label))
+    out.add(node, ckb("agentKind"), ckb(AGENT_KINDS[a.kind]))
+    out.add(node, schema("url"), _n(a.url) if a.url else None)
+
+
+def review_iri(review_id: str) -> NamedNode:
+    return NamedNode(f"{ID}review/{review_id}")
+
+
+def _review(out: _Emitter, v: Review) -> None:
+    node = review_iri(v.id)
+    rating = review_iri(f"{v.id}-rating")
+    out.add(node, TYPE, schema("ClaimReview"))
+    out.text(node, _n(DCT + "identifier"), v.id)
+    out.add(node, schema("itemReviewed"), claim_iri(v.claim))
+    out.text(node, schema("claimReviewed"), v.claim_reviewed)
+    for author in v.authors:
+        out.add(node, schema("author"), agent_iri(author))
+    out.add(node, schema("url"), _n(v.url))
+    out.add(node, schema("datePublished"), xsd_date(v.date) if v.date else None)
+    out.add(node, schema("reviewRating"), rating)
+    out.add(rating, TYPE, schema("Rating"))
+    out.text(rating, schema("alternateName"), v.rating.alternate_name)
+    for key, value in (("ratingValue", v.rating.value), ("bestRating", v.rating.best),
+                       ("worstRating", v.rating.worst)):
+        out.add(rating, schema(key), decimal(value) if value is not None else None)
+    out.text(rating, schema("ratingExplanation"), v.rating.explanation)
+
+
 def references(sheet: Sheet) -> Iterable[tuple[str, str, str]]:
     """(kind, id, where) for every id the sheet points at outside itself, to check before writing."""
     if sheet.document.publisher:
@@ -376,3 +419,7 @@ def references(sheet: Sheet) -> Iterable[tuple[str, str, str]]:
     for s in sheet.stances:
         yield "claim", s.source, f"stance {s.id}.from"
         yield "claim", s.target, f"stance {s.id}.to"
+    for v in sheet.reviews:
+        yield "claim", v.claim, f"review {v.id}.claim"
+        for author in v.authors:
+            yield "agent", author, f"review {v.id}.author"
