@@ -194,3 +194,50 @@ def test_exported_trig_loads_into_an_oxigraph_server_unchanged(cli, tmp_path_fac
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def redirecting_server():
+    """Answers every request with a 302 to another port, as a misconfigured proxy would."""
+    import http.server
+    import threading
+
+    seen: list[tuple[str, str | None]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _redirect(self):
+            seen.append((self.command, self.headers.get("Authorization")))
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST = do_PUT = _redirect  # noqa: N815 - http.server API
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
+    httpd.shutdown()
+
+
+def test_push_refuses_a_redirect_and_never_reports_success(cli, redirecting_server, monkeypatch):
+    base, seen = redirecting_server
+    monkeypatch.setenv("CLAIMKB_USER", "checker")
+    monkeypatch.setenv("CLAIMKB_PASSWORD", "s3cret")
+    run = cli("push", "--endpoint", base + "/query")
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0] == (f"Error: {base}/store answered with a redirect (302), "
+                                       "which claimkb does not follow")
+    assert "s3cret" not in run.err
+    assert [method for method, _auth in seen] == ["PUT"]  # one request, never re-sent to the new host
+
+
+def test_queries_refuse_redirects_too(cli, redirecting_server):
+    base, _seen = redirecting_server
+    run = cli("who", "--endpoint", base + "/query")
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0] == (f"Error: {base}/query answered with a redirect (302), "
+                                       "which claimkb does not follow")

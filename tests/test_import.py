@@ -120,3 +120,16 @@ def test_not_yaml_is_a_located_error(cli, kb_copy, tmp_path):
     run = cli("import", str(write(tmp_path, "document: [unclosed\n")), "--kb", str(kb_copy))
     assert run.code == 1
     assert run.err.splitlines()[0].startswith(f"Error: {tmp_path / 'sheet.yaml'}, line 2: not valid YAML:")
+
+
+def test_a_sheet_whose_graph_breaks_the_shapes_is_refused_before_writing(cli, kb_copy, tmp_path):
+    before = snapshot(kb_copy)
+    # A review's rating value that is not a number is caught by the reader; a claim graph without
+    # schema:about cannot be written by a sheet. What the shapes still catch on import: a stance whose
+    # two ends are the same claim.
+    sheet = write(tmp_path, GOOD + "stances:\n- {id: T01-s1, from: T01-c1, to: T01-c1, stance: supports, "
+                                   "description: A claim supporting itself.}\n")
+    run = cli("import", str(sheet), "--kb", str(kb_copy))
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0].startswith("Error: https://w3id.org/claimkb/id/stance/T01-s1: ")
+    assert snapshot(kb_copy) == before

@@ -87,17 +87,25 @@ def checks(kb: Kb) -> tuple[list[Finding], int]:
 
 def shapes(kb_dir: Path, shapes_path: Path, ontology_path: Path) -> tuple[list[Finding], int]:
     """Validate the union of all kb graphs against the SHACL shapes (pySHACL over rdflib)."""
+    files = kb_files(kb_dir)
+    blobs = []
+    for path in files:
+        blobs.append((str(path), path.read_bytes()))
+    return shapes_for(blobs, shapes_path, ontology_path), len(files)
+
+
+def shapes_for(blobs: list[tuple[str, bytes]], shapes_path: Path, ontology_path: Path) -> list[Finding]:
+    """Validate TriG documents (name, bytes), taken together, against the shapes."""
     import pyshacl
     import rdflib
 
     data = rdflib.Graph()
-    files = kb_files(kb_dir)
-    for path in files:
+    for name, blob in blobs:
         dataset = rdflib.Dataset()
         try:
-            dataset.parse(data=path.read_text(encoding="utf-8"), format="trig")
-        except Exception as exc:  # rdflib raises many types on malformed input
-            raise InputError(f"not valid TriG: {exc}", file=str(path)) from None
+            dataset.parse(data=blob.decode("utf-8"), format="trig")
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many types on malformed input
+            raise InputError(f"not valid TriG: {exc}", file=name) from None
         for s, p, o, _g in dataset.quads((None, None, None, None)):
             data.add((s, p, o))
     shape_graph = rdflib.Graph().parse(data=shapes_path.read_text(encoding="utf-8"), format="turtle")
@@ -118,4 +126,4 @@ def shapes(kb_dir: Path, shapes_path: Path, ontology_path: Path) -> tuple[list[F
             text = f"{path.n3(data.namespace_manager) if isinstance(path, rdflib.URIRef) else path}: {text}"
         findings.append(Finding("shapes", severity, focus, text))
     findings.sort(key=lambda f: (f.severity, f.focus, f.message))
-    return findings, len(files)
+    return findings

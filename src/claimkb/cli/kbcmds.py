@@ -65,7 +65,8 @@ def import_sheets(
     """Build each claim sheet into its document's named graph in kb/graphs/, all or nothing.
 
     Every sheet is read, resolved (dates against the document date, quotes anchored verbatim) and
-    checked before any file is written; each graph file is then replaced atomically.
+    checked, and the knowledge base it would make is validated by the shapes, before any file is
+    written; each graph file is then replaced atomically.
 
     Examples:
 
@@ -73,10 +74,12 @@ def import_sheets(
 
       claimkb import kb/sheets/*.yaml
     """
-    from ..ingest.build import build, write
+    from ..ingest.build import build, check_shapes, write
 
     folder = kb_dir(kb)
     built = build(list(sheets), folder)
+    ontology = resources.ontology_dir()
+    check_shapes(built, folder, ontology / "shapes.ttl", ontology / "claimkb.ttl")
     write(built, folder)
     for item in built:
         output.note(f"wrote {item.path} ({len(item.sheet.claims)} claims, {item.quads} quads)")

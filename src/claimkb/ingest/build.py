@@ -150,6 +150,18 @@ def _reparse(expected_quads: int):
     return check
 
 
+def check_shapes(built: list[Built], kb_dir: Path, shapes_path: Path, ontology_path: Path) -> None:
+    """The knowledge base as it would be after writing must conform to the shapes; else nothing is written."""
+    from ..validate import shapes_for
+
+    replaced = {item.path.name for item in built}
+    blobs = [(str(p), p.read_bytes()) for p in sorted((kb_dir / "graphs").glob("*.trig")) if p.name not in replaced]
+    blobs += [(str(item.path), item.data) for item in built]
+    violations = [f for f in shapes_for(blobs, shapes_path, ontology_path) if f.severity == "Violation"]
+    collect([InputError(f"{f.focus}: {f.message}", hint="fix the sheet so that its graph conforms to the shapes")
+             for f in violations])
+
+
 def write(built: list[Built], kb_dir: Path) -> None:
     with writer_lock(kb_dir):
         for item in built:
