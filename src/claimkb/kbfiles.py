@@ -1,37 +1,62 @@
-"""The one path for writing files into `kb/`: a temporary file in the same folder, fsync, re-parse,
-atomic replace, one writer at a time (a lock file that names its holder)."""
+"""The one path for writing files into `kb/`.
+
+Each file goes to a temporary file in the same folder, is fsynced, read back, re-parsed and compared. A
+write of several files is one commit: a journal naming every (temporary, final) pair is written
+atomically once all temporaries are complete, then the renames happen, then the journal goes. A writer
+killed at any point leaves either the old state (no journal yet: its temporaries are removed) or a
+journal that the next writer or reader rolls forward to the new state. One writer at a time: a lock file
+that names its holder.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import os
-import socket
-import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import KbError
 
 LOCK_NAME = ".claimkb-write.lock"
+JOURNAL_NAME = ".claimkb-journal.json"
 TMP_PREFIX = ".claimkb-tmp-"
 
 
+def _pause() -> None:
+    """Test hook: CLAIMKB_WRITE_PAUSE seconds between commit steps, so a kill test can land inside them."""
+    delay = os.environ.get("CLAIMKB_WRITE_PAUSE")
+    if delay:
+        time.sleep(float(delay))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
-def writer_lock(kb_dir: Path) -> Iterator[None]:
-    """Hold the knowledge base's write lock; fail at once, naming the holder, if another writer has it."""
+def writer_lock(kb_dir: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the knowledge base's write lock; fail at once (or wait), naming the holder."""
+    kb_dir.mkdir(parents=True, exist_ok=True)
     path = kb_dir / LOCK_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
             raise KbError(f"the knowledge base is being written by {holder}",
                           hint="wait for that command to finish, then run this one again") from None
+        import socket
+
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
-        clean_leftovers(kb_dir)
+        recover(kb_dir)
         yield
     finally:
         with contextlib.suppress(OSError):
@@ -39,21 +64,46 @@ def writer_lock(kb_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def clean_leftovers(kb_dir: Path) -> list[Path]:
-    """Remove temporary files a killed writer left behind (call only while holding the lock)."""
-    removed = []
-    for leftover in kb_dir.rglob(TMP_PREFIX + "*"):
+def recover(kb_dir: Path) -> str | None:
+    """Finish or undo what a killed writer left (call only while holding the lock).
+
+    Returns "rolled forward", "cleaned" or None when there was nothing to do.
+    """
+    import json
+
+    journal = kb_dir / JOURNAL_NAME
+    done = None
+    if journal.exists():
+        try:
+            pairs = json.loads(journal.read_text(encoding="utf-8"))
+        except ValueError:  # the journal is written atomically, so this is someone else's file
+            raise KbError(f"{journal} is not a claimkb journal", hint="move it away and run again") from None
+        for tmp_name, final_name in pairs:
+            tmp, final = kb_dir / tmp_name, kb_dir / final_name
+            if tmp.exists():
+                os.replace(tmp, final)
+        for folder in {(kb_dir / final).parent for _, final in pairs}:
+            _fsync_dir(folder)
+        journal.unlink()
+        _fsync_dir(kb_dir)
+        done = "rolled forward"
+    leftovers = [p for p in kb_dir.rglob(TMP_PREFIX + "*")]
+    for leftover in leftovers:
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
-            removed.append(leftover)
-    return removed
+    return done or ("cleaned" if leftovers else None)
 
 
-def write_atomic(path: Path, data: bytes, check: Callable[[bytes], None] | None = None) -> None:
-    """Replace `path` with `data` so that a reader sees the old file or the new one, never a part.
+def recover_if_needed(kb_dir: Path) -> None:
+    """For readers: if a writer died mid-commit, wait for the lock and finish its commit first."""
+    if (kb_dir / JOURNAL_NAME).exists():
+        with writer_lock(kb_dir, wait=True):
+            pass
 
-    `check` re-reads what reached the disk (for example re-parses it) and raises if it differs.
-    """
+
+def _write_tmp(path: Path, data: bytes, check: Callable[[bytes], None] | None) -> Path:
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
     tmp = Path(tmp_name)
@@ -67,13 +117,40 @@ def write_atomic(path: Path, data: bytes, check: Callable[[bytes], None] | None 
             raise KbError(f"{tmp} does not hold what was written", hint="check the disk")
         if check is not None:
             check(written)
-        os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+    return tmp
+
+
+def commit(kb_dir: Path, files: list[tuple[Path, bytes, Callable[[bytes], None] | None]]) -> None:
+    """Replace several files under `kb_dir` as one commit (caller holds the writer lock)."""
+    import json
+
+    temporaries: list[tuple[Path, Path]] = []
+    try:
+        for path, data, check in files:
+            temporaries.append((_write_tmp(path, data, check), path))
+            _pause()
+        for folder in {path.parent for path, _, _ in files}:
+            _fsync_dir(folder)
+        pairs = [[str(tmp.relative_to(kb_dir)), str(final.relative_to(kb_dir))] for tmp, final in temporaries]
+        journal = _write_tmp(kb_dir / JOURNAL_NAME, json.dumps(pairs).encode("utf-8"), None)
+        _pause()
+        os.replace(journal, kb_dir / JOURNAL_NAME)  # the commit point
+        _fsync_dir(kb_dir)
+    except BaseException:
+        for tmp, _final in temporaries:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        raise
+    _pause()
+    recover(kb_dir)
+
+
+def write_atomic(path: Path, data: bytes, check: Callable[[bytes], None] | None = None) -> None:
+    """Replace one file outside a commit (exports): a reader sees the old file or the new one."""
+    tmp = _write_tmp(path, data, check)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)

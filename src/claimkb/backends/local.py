@@ -23,6 +23,10 @@ def kb_files(kb_dir: Path) -> list[Path]:
 
 
 def load_store(kb_dir: Path, ontology: Path | None) -> ox.Store:
+    from ..kbfiles import JOURNAL_NAME, recover_if_needed
+
+    if (kb_dir / JOURNAL_NAME).exists():  # a writer died mid-commit: finish its commit before reading
+        recover_if_needed(kb_dir)
     store = ox.Store()
     files = kb_files(kb_dir)
     if not files:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, collect
-from ..kbfiles import write_atomic, writer_lock
+from ..kbfiles import commit, writer_lock
 from ..model import Sheet
 from ..namespaces import ID, PREFIXES
 from . import sheet as sheet_reader
@@ -164,5 +164,4 @@ def check_shapes(built: list[Built], kb_dir: Path, shapes_path: Path, ontology_p
 
 def write(built: list[Built], kb_dir: Path) -> None:
     with writer_lock(kb_dir):
-        for item in built:
-            write_atomic(item.path, item.data, _reparse(item.quads))
+        commit(kb_dir, [(item.path, item.data, _reparse(item.quads)) for item in built])
