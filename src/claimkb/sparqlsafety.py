@@ -36,15 +36,29 @@ FORBIDDEN = {
 }
 UPDATES = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 MAX_QUERY_CHARS = 200_000
+MAX_NESTING = 64  # brackets deep; a few thousand crash the query engine's recursive parser
 
 
 def keywords(query: str) -> list[str]:
     """Upper-cased bare words outside comments, strings and IRIs (prefixed names excluded)."""
+    return _scan(query)[0]
+
+
+def _scan(query: str) -> tuple[list[str], int]:
+    """The bare words, and the deepest nesting of (), {} and [] outside comments, strings and IRIs."""
     words = []
+    depth = deepest = 0
     for match in _tokens().finditer(query):
-        if match.lastgroup == "word" and ":" not in match.group():
-            words.append(match.group().upper())
-    return words
+        kind, text = match.lastgroup, match.group()
+        if kind == "word" and ":" not in text:
+            words.append(text.upper())
+        elif kind == "other":
+            if text in "({[":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif text in ")}]":
+                depth -= 1
+    return words, deepest
 
 
 def check_read_only(query: str) -> None:
@@ -57,7 +71,11 @@ def check_read_only(query: str) -> None:
             "the query contains a \\u or \\U escape, which claimkb does not accept",
             hint="write the character itself instead of its escape",
         )
-    words = set(keywords(query))
+    found_words, deepest = _scan(query)
+    if deepest > MAX_NESTING:
+        raise UsageError(f"the query nests brackets {deepest} deep, more than the {MAX_NESTING} claimkb accepts",
+                         hint="flatten the query")
+    words = set(found_words)
     for word, why in FORBIDDEN.items():
         if word in words:
             raise UsageError(f"the query uses {word}, which claimkb refuses: {why}",

@@ -133,7 +133,7 @@ def _review(item: Any, index: int, file: str, outer_context: Any) -> Sheet:
     if not isinstance(item, dict):
         raise InputError("expected a JSON object", file=file, where=where)
     context = item.get("@context", outer_context)
-    if context is not None and context not in SCHEMA_CONTEXTS:
+    if context is not None and not (isinstance(context, str) and context in SCHEMA_CONTEXTS):
         raise InputError(f"the @context {context!r} is not schema.org's", file=file, where=f"{where}.@context",
                          hint="claimkb reads schema.org ClaimReview markup without fetching any context; "
                               'use "@context": "https://schema.org"')
