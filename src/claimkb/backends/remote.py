@@ -163,9 +163,10 @@ class RemoteBackend:
         auth = _credentials()
         if auth:
             request.add_header("Authorization", auth)
+        deadline = time.monotonic() + self.timeout
         try:
             with _OPENER.open(request, timeout=self.timeout) as response:
-                response.read()
+                _read_until(response, deadline)
                 status = response.status
         except Exception as exc:  # noqa: BLE001
             raise http_error(exc, url) from None
@@ -180,7 +181,7 @@ def _read_until(response, deadline: float) -> bytes:
     while True:
         if time.monotonic() > deadline:
             raise TimeoutError("deadline passed while reading the answer")
-        chunk = response.read(65536)
+        chunk = response.read1(65536)  # what has arrived: a trickling body cannot outlast the deadline
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
