@@ -295,6 +295,12 @@ class Document:
                 raise ValueError(f"url {url!r} is not an http(s) URL")
         if self.publisher is not None:
             _check_id(self.publisher, "publisher")
+        if self.archive is not None and (
+            not re.fullmatch(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*", self.archive)
+            or any(part in (".", "..") for part in self.archive.split("/"))
+        ):
+            raise ValueError(f"archive {self.archive!r} must be a plain relative path inside kb/, "
+                             "like archive/D01-seed.txt")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
