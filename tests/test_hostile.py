@@ -242,3 +242,13 @@ def test_hostile_document_is_refused_without_network_or_stray_file_opens(warm, c
     assert out == ""
     assert err.startswith("Error: ") and "Traceback" not in err
     assert snapshot(kb_copy) == before
+
+
+@pytest.mark.parametrize("content", [b"@prefix", b"\xff\xfe", b"<a> <b> <c> <d> <e> .", b"{" * 10000,
+                                     b"@prefix x: <http://x/> . x:a x:b \"unterminated ."])
+def test_a_malformed_kb_file_is_an_input_error_naming_the_file(cli, kb_copy, content):
+    broken = kb_copy / "graphs" / "broken.trig"
+    broken.write_bytes(content)
+    run = cli("who", "--kb", str(kb_copy))
+    assert (run.code, run.out) == (1, "")
+    assert run.err.startswith(f"Error: {broken}")

@@ -49,6 +49,9 @@ def _load(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode | 
         raise InputError(f"not valid RDF: {exc.msg if hasattr(exc, 'msg') else exc}",
                          file=str(path), line=getattr(exc, "lineno", None),
                          hint="fix the file, or rebuild it from its sheet with `claimkb import`") from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise InputError(f"cannot load: {exc}", file=str(path),
+                         hint="fix the file, or rebuild it from its sheet with `claimkb import`") from None
 
 
 def to_term(term) -> Term | None:
@@ -79,8 +82,8 @@ class LocalBackend:
         except SyntaxError as exc:
             raise InputError(f"the query does not parse: {exc}",
                              hint="check it against SPARQL 1.1") from None
-        except OSError as exc:
-            raise KbError(f"the query failed: {exc}") from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise KbError(f"the query failed: {exc}", hint="check the query against SPARQL 1.1") from None
         if not isinstance(solutions, ox.QuerySolutions):
             raise InputError("only SELECT queries are supported here",
                              hint="rewrite it as SELECT; ASK, CONSTRUCT and DESCRIBE are not shown as tables")
