@@ -127,3 +127,21 @@ def test_decimal_parameters_are_exact(kb, tmp_path):
 def test_param_naming_convention():
     assert PARAM_RE.findall("?__quantity_iri ?_value_decimal ?plain") == [
         ("__", "quantity", "iri"), ("_", "value", "decimal")]
+
+
+def test_claims_without_a_claimant_are_counted_not_dropped():
+    from pyoxigraph import Store
+
+    from claimkb.backends.local import LocalBackend
+
+    backend = LocalBackend.__new__(LocalBackend)
+    backend.store = Store()
+    backend.store.update("""
+        PREFIX schema: <http://schema.org/>
+        INSERT DATA { GRAPH <urn:g> {
+          <urn:c1> a schema:Claim ; schema:appearance <urn:d> .
+          <urn:c2> a schema:Claim ; schema:appearance <urn:d> ; schema:author <urn:a> .
+        } }""")
+    rows = backend.select(CATALOGUE.get("claimants").text, trusted=True).rows
+    assert sorted((r["label"].value, r["claims"].value) for r in rows) == [
+        ("(no claimant recorded)", "1"), ("urn:a", "1")]

@@ -18,9 +18,9 @@ from typing import Any
 
 from ..errors import InputError, collect
 from ..model import Agent, Claim, Document, Rating, Review, Sheet, TimeRef
+from . import read_input
 
 SCHEMA_CONTEXTS = {"https://schema.org", "http://schema.org", "https://schema.org/", "http://schema.org/"}
-MAX_BYTES = 5_000_000
 MAX_DEPTH = 32
 
 
@@ -41,12 +41,10 @@ def _depth(value: Any, level: int = 0) -> int:
 
 def load(path: Path) -> list[Sheet]:
     file = str(path)
-    raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        raise InputError(f"the file is larger than {MAX_BYTES} bytes", file=file)
+    text = read_input(path)
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        data = json.loads(text)
+    except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", file=file) from None
     except RecursionError:
         raise InputError("the JSON is nested too deeply", file=file) from None

@@ -27,9 +27,8 @@ from ..model import (
     Stance,
     TimeRef,
 )
-from . import dates
+from . import dates, read_input
 
-MAX_SHEET_BYTES = 5_000_000
 
 
 class _Located(dict):
@@ -125,16 +124,7 @@ def load(path: Path, kb_dir: Path | None = None) -> tuple[Sheet, list[InputError
     A problem in the document header (without which nothing resolves) is raised at once.
     """
     file = str(path)
-    try:
-        raw_bytes = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the sheet: {exc.strerror}", file=file) from None
-    if len(raw_bytes) > MAX_SHEET_BYTES:
-        raise InputError(f"the sheet is larger than {MAX_SHEET_BYTES} bytes", file=file)
-    try:
-        text = raw_bytes.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=file) from None
+    text = read_input(path)
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except InputError as exc:

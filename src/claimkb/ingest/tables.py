@@ -21,12 +21,12 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
+from . import read_input
 from .sheet import _Located
 
 DOCUMENT = ("document", "title", "kind", "publisher", "url", "published", "certainty", "archive")
 CLAIM = ("claim", "text", "claimant", "carriage", "cue", "quote", "quotation", "hedge", "note", "value",
          "as_written", "unit", "comparator", "quantity", "min", "max", "asserted", "period", "as_of", "relays", "primary_source", "first_appearance")
-MAX_BYTES = 5_000_000
 
 
 def _located(pairs: dict, line: int) -> _Located:
@@ -49,13 +49,7 @@ def _date(cell: str, line: int) -> _Located:
 def load(path: Path) -> tuple[dict, list[InputError]]:
     """The CSV file as a sheet structure (for `sheet.parse`), with each field's line number."""
     file = str(path)
-    raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        raise InputError(f"the sheet is larger than {MAX_BYTES} bytes", file=file)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=file) from None
+    text = read_input(path, "utf-8-sig")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     unknown = [h for h in header if h not in DOCUMENT + CLAIM]
