@@ -13,6 +13,20 @@ from claimkb.catalogue import Catalogue
 from claimkb.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """Persistent stores built by tests go to a folder of their own, never the user's cache."""
+    import os
+
+    previous = os.environ.get("CLAIMKB_CACHE")
+    os.environ["CLAIMKB_CACHE"] = str(tmp_path_factory.mktemp("claimkb-cache"))
+    yield
+    if previous is None:
+        del os.environ["CLAIMKB_CACHE"]
+    else:
+        os.environ["CLAIMKB_CACHE"] = previous
 SHARED = ROOT.parent / "shared"
 
 

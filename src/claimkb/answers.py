@@ -167,11 +167,17 @@ DISAGREEMENT_COLUMNS = ["kind", "quantity", "claim", "other", "claimValue", "oth
 
 def disagreements(kb: Kb, quantity: str | None = None) -> ResultTable:
     """Numeric conflicts, misreported relays and curated contradictions, each row with its reason."""
-    params: dict[str, str | Term] = {"relation": "disagree"}
-    if quantity:
-        params["quantity"] = quantity
+    from .conflicts import conflicts
+
+    params: dict[str, str | Term] = {"quantity": quantity} if quantity else {}
     rows: list[dict[str, Term]] = []
-    for row in kb.run("comparisons", params).rows:
+    for first, second in conflicts(kb.run("comparable-values", params).rows):
+        row = {"quantity": first["quantity"], "claim": first["claim"], "other": second["claim"]}
+        for side, figure in (("claim", first), ("other", second)):
+            for key, name in (("value", "Value"), ("comparator", "Comparator"), ("low", "Low"), ("high", "High"),
+                              ("windowStart", "WindowStart"), ("windowEnd", "WindowEnd")):
+                if key in figure:
+                    row[f"{side}{name}"] = figure[key]
         rows.append({
             "kind": Term.literal("numeric conflict"),
             "quantity": row["quantity"],

@@ -1,4 +1,8 @@
-"""The embedded store: pyoxigraph in memory, loaded from `kb/graphs/*.trig` and the ontology.
+"""The embedded store: pyoxigraph, loaded from `kb/graphs/*.trig` and the ontology.
+
+A small knowledge base is parsed into memory on each run (faster than opening a store on disk); a large
+one is built once into a persistent store that later runs reopen (see `persistent.py`).
+`CLAIMKB_STORE=memory|disk|auto` overrides the choice (auto: disk above DISK_ABOVE bytes of sources).
 
 Queries see the union of all named graphs as their default graph, as a SPARQL server configured with a
 union default graph does, so the same `.rq` files run on both.
@@ -6,6 +10,7 @@ union default graph does, so the same `.rq` files run on both.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,6 +21,7 @@ from ..results import ResultTable, Term
 from ..sparqlsafety import check_read_only
 
 ONTOLOGY_GRAPH = ID + "graph/ontology"
+DISK_ABOVE = 5_000_000
 
 
 def kb_files(kb_dir: Path) -> list[Path]:
@@ -27,11 +33,25 @@ def load_store(kb_dir: Path, ontology: Path | None) -> ox.Store:
 
     if (kb_dir / JOURNAL_NAME).exists():  # a writer died mid-commit: finish its commit before reading
         recover_if_needed(kb_dir)
-    store = ox.Store()
     files = kb_files(kb_dir)
     if not files:
         raise KbError(f"no knowledge base files in {kb_dir / 'graphs'}",
                       hint="point --kb at a folder with graphs/*.trig, or run `claimkb import`")
+    mode = os.environ.get("CLAIMKB_STORE", "auto")
+    if mode not in ("auto", "memory", "disk"):
+        raise KbError(f"CLAIMKB_STORE is {mode!r}", hint="set it to auto, memory or disk")
+    if mode == "disk" or (mode == "auto" and sum(p.stat().st_size for p in files) > DISK_ABOVE):
+        from .persistent import open_store
+
+        try:
+            return open_store(files, ontology)
+        except SyntaxError as exc:
+            raise InputError(f"not valid RDF: {exc}", hint="fix the file, or rebuild it from its sheet "
+                             "with `claimkb import`") from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise KbError(f"cannot open or build the store: {exc}",
+                          hint="delete the cache folder (CLAIMKB_CACHE) and run again") from None
+    store = ox.Store()
     for path in files:
         _load(store, path, ox.RdfFormat.TRIG, None)
     if ontology is not None and ontology.is_file():

@@ -1,0 +1,148 @@
+"""A persistent embedded store: built once from `kb/` into an on-disk Oxigraph store that later commands
+reopen read-only in milliseconds, instead of parsing every file on every run.
+
+The store is named by a fingerprint of its sources: the sha256 of every graph file and of the ontology,
+with claimkb's and Oxigraph's versions. A changed, added or removed file gives another fingerprint, so a
+stale store is never served. Hashing a large knowledge base on every command would cost seconds, so each
+file's hash is remembered with its (size, mtime, inode, ctime) and recomputed whenever any of them moves;
+a file changed in the last few seconds is hashed every time, since a second change within the clock's
+resolution would leave its times unchanged (git's "racy" files).
+
+Where: `$CLAIMKB_CACHE`, else `$XDG_CACHE_HOME/claimkb`, else `~/.cache/claimkb`. Two commands at once:
+the builder holds a lock and builds into a temporary folder that it renames into place; the other waits
+for the lock and then opens the finished store. Readers open read-only.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import __version__
+
+ONTOLOGY_GRAPH = "https://w3id.org/claimkb/id/graph/ontology"
+COMPLETE = "claimkb-store.json"
+
+
+def cache_root() -> Path:
+    if os.environ.get("CLAIMKB_CACHE"):
+        return Path(os.environ["CLAIMKB_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "claimkb"
+
+
+def _stat_key(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+
+
+def _hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+RACY_SECONDS = 3
+
+
+def fingerprint(sources: list[tuple[str, Path]], root: Path) -> str:
+    """sha256 over the sources' names and content hashes (content hashes remembered by stat)."""
+    now = time.time_ns()
+    memo_path = root / "hashes.json"
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    changed = False
+    digest = hashlib.sha256(f"claimkb {__version__} pyoxigraph {ox.__version__}\n".encode())
+    for name, path in sources:
+        key = str(path.resolve())
+        stat = _stat_key(path)
+        entry = memo.get(key)
+        if entry is None or entry[0] != stat:
+            entry = [stat, _hash(path)]
+            if now - max(stat[1], stat[3]) > RACY_SECONDS * 1_000_000_000:
+                memo[key] = entry
+                changed = True
+            elif key in memo:
+                del memo[key]
+                changed = True
+        digest.update(f"{name}\0{entry[1]}\n".encode())
+    if changed:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = memo_path.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(memo), encoding="utf-8")
+        os.replace(tmp, memo_path)
+    return digest.hexdigest()
+
+
+def open_store(graph_files: list[Path], ontology: Path | None) -> ox.Store:
+    """The read-only store for exactly these sources, building it first when there is none."""
+    sources = [(f"graphs/{p.name}", p) for p in graph_files]
+    if ontology is not None and ontology.is_file():
+        sources.append(("ontology", ontology))
+    root = cache_root()
+    name = fingerprint(sources, root)[:32]
+    folder = root / "stores" / name
+    if not (folder / COMPLETE).is_file():
+        _build(folder, sources, root)
+    return ox.Store.read_only(str(folder))
+
+
+def _progress(message: str, started: float, shown: list[bool]) -> None:
+    if time.monotonic() - started > 1.0:
+        end = "\r" if sys.stderr.isatty() else "\n"
+        sys.stderr.write(f"{message}{end}")
+        sys.stderr.flush()
+        shown[0] = True
+
+
+def _build(folder: Path, sources: list[tuple[str, Path]], root: Path) -> None:
+    (root / "stores").mkdir(parents=True, exist_ok=True)
+    lock = os.open(root / "build.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another command building the same store: wait for it
+        if (folder / COMPLETE).is_file():
+            return
+        tmp = folder.with_name(f".building-{folder.name}-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        started, shown = time.monotonic(), [False]
+        store = ox.Store(str(tmp))
+        for index, (name, path) in enumerate(sources, start=1):
+            _progress(f"building the store: {index}/{len(sources)} files ({name})", started, shown)
+            if name == "ontology":
+                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+            else:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+        store.flush()
+        store.optimize()
+        quads = len(store)
+        del store
+        (tmp / COMPLETE).write_text(json.dumps({"sources": [n for n, _ in sources], "quads": quads}),
+                                    encoding="utf-8")
+        os.replace(tmp, folder)
+        if shown[0]:
+            sys.stderr.write(f"built the store: {quads} quads in {time.monotonic() - started:.1f} s\n")
+        _collect(root / "stores", keep=folder)
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        os.close(lock)
+
+
+def _collect(stores: Path, keep: Path, limit: int = 8) -> None:
+    """Keep the newest stores only (readers of a removed store keep their open files on Linux)."""
+    built = sorted((p for p in stores.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in built[limit:]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,75 @@
+"""The persistent store: built once, reopened read-only, rebuilt when any source's content changes,
+never stale, safe when two commands run at once, and the same answers as the in-memory store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from claimkb import resources
+from claimkb.backends.persistent import cache_root
+
+
+@pytest.fixture
+def disk(monkeypatch, tmp_path):
+    monkeypatch.setenv("CLAIMKB_STORE", "disk")
+    monkeypatch.setenv("CLAIMKB_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def stores(cache):
+    folder = cache / "stores"
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) if folder.exists() else []
+
+
+def test_the_disk_store_answers_like_the_memory_store(cli, disk, monkeypatch):
+    on_disk = [cli(*args, "--format", "json").out for args in (["who"], ["disagreements"], ["trace", "701650"])]
+    assert len(stores(disk)) == 1
+    monkeypatch.setenv("CLAIMKB_STORE", "memory")
+    in_memory = [cli(*args, "--format", "json").out for args in (["who"], ["disagreements"], ["trace", "701650"])]
+    assert on_disk == in_memory
+
+
+def test_a_changed_source_gives_a_new_store_never_a_stale_one(cli, disk, kb_copy):
+    first = json.loads(cli("trace", "1,271", "--kb", str(kb_copy), "--format", "json").out)
+    assert len(first) == 1
+    path = kb_copy / "graphs" / "D31-ukdi-sep.trig"
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "schema:value 1271.0 ;" in text
+    path.write_text(text.replace("schema:value 1271.0 ;", "schema:value 1272.0 ;"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime: content decides, not timestamps
+    run = cli("trace", "1,271", "--kb", str(kb_copy), "--format", "json")
+    assert run.code == 1 and "no claim carries the value '1,271'" in run.err
+    assert len(stores(disk)) == 2
+
+
+def test_a_deleted_store_is_rebuilt(cli, disk):
+    import shutil
+
+    assert cli("who").code == 0
+    shutil.rmtree(disk / "stores")
+    assert cli("who").code == 0
+    assert len(stores(disk)) == 1
+
+
+def test_two_commands_at_once_build_one_store(disk, tmp_path):
+    env = dict(os.environ)
+    runs = [subprocess.Popen([sys.executable, "-m", "claimkb", "who", "--format", "csv"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    outputs = [r.communicate(timeout=120) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0, 0]
+    assert len({out for out, _err in outputs}) == 1
+    assert len(stores(disk)) == 1
+
+
+def test_the_cache_folder_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("CLAIMKB_CACHE", str(tmp_path / "x"))
+    assert cache_root() == tmp_path / "x"
+    monkeypatch.delenv("CLAIMKB_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_root() == tmp_path / "xdg" / "claimkb"
