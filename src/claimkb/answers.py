@@ -55,6 +55,7 @@ class TracedClaim(NamedTuple):
     row: dict[str, Term]
     hops: list[Hop]
     compared: list[dict[str, Term]]
+    totals: dict[str, int]
 
 
 class Trace(NamedTuple):
@@ -87,13 +88,14 @@ def trace(kb: Kb, text: str) -> Trace:
     table = kb.run("claims", {"claim": list({row["claim"]: None for row in found.rows})})
     claims = [row["claim"] for row in table.rows]
     hops = kb.run("relay-hops", {"claim": claims})
-    compared: dict[str, list[dict[str, Term]]] = {}
-    for row in kb.run("comparisons", {"claim": claims}).rows:
-        compared.setdefault(row["claim"].value, []).append(row)
-    traced = [
-        TracedClaim(row, chain(hops, row["claim"].value), compared.get(row["claim"].value, []))
-        for row in table.rows
-    ]
+    from .conflicts import compared_with
+
+    quantities = list({row["quantity"]: None for row in table.rows if "quantity" in row})
+    figures = kb.run("comparable-values", {"quantity": quantities}).rows if quantities else []
+    traced = []
+    for row in table.rows:
+        compared, totals = compared_with(row["claim"].value, figures)
+        traced.append(TracedClaim(row, chain(hops, row["claim"].value), compared, totals))
     return Trace(text, value, traced, table)
 
 

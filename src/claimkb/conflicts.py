@@ -70,3 +70,45 @@ def conflicts(rows: list[dict[str, Term]]) -> list[tuple[dict[str, Term], dict[s
                         a, b = (figure, other) if figure.claim < other.claim else (other, figure)
                         pairs[(quantity, a.claim, b.claim)] = (a.row, b.row)
     return [pairs[key] for key in sorted(pairs)]
+
+
+COMPARED_SHOWN = 50  # per traced claim; the totals are always complete
+
+
+def _relation(a: Figure, b: Figure) -> str:
+    if a.row["windowEnd"].value < b.row["windowStart"].value or b.row["windowEnd"].value < a.row["windowStart"].value:
+        return "different period"
+    if (a.high is not None and b.low is not None and a.high < b.low) or (
+            b.high is not None and a.low is not None and b.high < a.low):
+        return "disagree"
+    return "agree"
+
+
+def compared_with(claim: str, rows: list[dict[str, Term]]) -> tuple[list[dict[str, Term]], dict[str, int]]:
+    """The other figures on the claim's quantity and unit, marked agree / disagree / different period, in the
+    row shape of `comparisons.rq` (disagreements first, then agreements, then other periods, at most
+    COMPARED_SHOWN of them), and the count of each relation."""
+    mine = [Figure(r) for r in rows if r["claim"].value == claim]
+    if not mine:
+        return [], {}
+    me = mine[0]
+    key = (me.row["quantity"].value, me.row["unit"].value)
+    out: list[tuple[int, str, dict[str, Term]]] = []
+    totals: dict[str, int] = {}
+    order = {"disagree": 0, "agree": 1, "different period": 2}
+    for row in rows:
+        if row["claim"].value == claim or (row["quantity"].value, row["unit"].value) != key:
+            continue
+        relation = _relation(me, Figure(row))
+        totals[relation] = totals.get(relation, 0) + 1
+        shown = {"quantity": row["quantity"], "relation": Term.literal(relation), "claim": me.row["claim"],
+                 "other": row["claim"], "unit": row["unit"]}
+        for field, name in (("value", "Value"), ("comparator", "Comparator"), ("low", "Low"), ("high", "High"),
+                            ("windowStart", "WindowStart"), ("windowEnd", "WindowEnd")):
+            if field in row:
+                shown[f"other{name}"] = row[field]
+            if field in me.row:
+                shown[f"claim{name}"] = me.row[field]
+        out.append((order[relation], row["claim"].value, shown))
+    out.sort(key=lambda item: (item[0], item[1]))
+    return [shown for _, _, shown in out[:COMPARED_SHOWN]], totals

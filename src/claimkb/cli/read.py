@@ -109,7 +109,8 @@ def _trace_text(result: Trace) -> str:
         else:
             lines.append("    chain: none; this is the earliest claim the knowledge base has for it\n")
         if item.compared:
-            lines.append("    same measured quantity:\n")
+            counts = ", ".join(f"{n} {relation}" for relation, n in sorted(item.totals.items()))
+            lines.append(f"    same measured quantity ({counts}):\n")
             for row in item.compared:
                 if _v(row, "otherComparator") == "Between":
                     value = f"between {_v(row, 'otherLow')} and {_v(row, 'otherHigh')}"
@@ -120,6 +121,9 @@ def _trace_text(result: Trace) -> str:
                     window += ".." + _v(row, "otherWindowEnd")
                 lines.append(f"      {_v(row, 'relation'):<20} {compact(_v(row, 'other'))}  {value}"
                              f"{'  (' + window + ')' if window else ''}\n")
+            if len(item.compared) < sum(item.totals.values()):
+                lines.append(f"      ... {sum(item.totals.values()) - len(item.compared)} more "
+                             "(see --format json for the totals)\n")
         lines.append("\n")
     return "".join(lines).rstrip("\n") + "\n"
 
@@ -132,6 +136,7 @@ def _trace_records(result: Trace) -> list[dict]:
             {"depth": h.depth, **{k: v.value for k, v in h.row.items()}} for h in item.hops
         ]
         record["compared"] = [{k: v.value for k, v in row.items()} for row in item.compared]
+        record["comparedTotals"] = item.totals
         out.append(record)
     return out
 

@@ -1,0 +1,278 @@
+"""A synthetic claim corpus with a realistic shape, deterministic from a seed.
+
+Primary sources (official daily reports, intelligence updates) state figures about measured quantities;
+news documents relay them, and relays are relayed again (chains of two to four hops). A few quantities
+are popular (relayed by many outlets), most are rare (a Zipf law). Some relays misreport what they relay
+(value, period or hedge changed) and some quantities get a rival figure from another source (a genuine
+conflict): both are listed in `manifest.json`, the answer `disagreements` must find.
+
+It writes what claimkb loads: `graphs/*.trig` (each document in its own named graph, with the derived
+comparison intervals and windows that `claimkb import` computes, by the same rules), and a few claim
+sheets in `sheets/` (CSV, as a user would import them) for a sample of the documents.
+
+    python benchmarks/generate.py --claims 100000 --out /tmp/kb-100k [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import time
+from datetime import date, timedelta
+from fractions import Fraction
+from pathlib import Path
+
+from claimkb.ingest.intervals import value_interval
+from claimkb.model import Quantity
+
+ID = "https://w3id.org/claimkb/id/"
+CKB = "https://w3id.org/claimkb/ns#"
+S = "http://schema.org/"
+PROV = "http://www.w3.org/ns/prov#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DCT = "http://purl.org/dc/terms/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+START = date(2024, 1, 1)
+CLAIMS_PER_FILE = 20_000
+COMPARATORS = {"exactly": "Exactly", "approximately": "Approximately", "more-than": "MoreThan"}
+
+
+PREFIXES = {"claim": ID + "claim/", "doc": ID + "doc/", "agent": ID + "agent/", "qk": ID + "quantity/",
+            "graph": ID + "graph/", "ckb": CKB, "schema": S, "prov": PROV, "xsd": XSD, "dcterms": DCT,
+            "rdfs": RDFS, "skos": SKOS}
+HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+
+
+def iri(value: str) -> str:
+    """A prefixed name where the local part allows it (the files are a third of the size), else <IRI>."""
+    if value == RDF_TYPE:
+        return "a"
+    for prefix, ns in PREFIXES.items():
+        if value.startswith(ns):
+            local = value[len(ns):]
+            if local and all(ch.isalnum() or ch in "-_" for ch in local):
+                return f"{prefix}:{local}"
+    return f"<{value}>"
+
+
+def lit(value: str, datatype: str | None = None) -> str:
+    body = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{body}"' + (f"^^{iri(datatype)}" if datatype else "")
+
+
+def day(offset: int) -> str:
+    return (START + timedelta(days=offset)).isoformat()
+
+
+class Writer:
+    """Documents as TriG blocks, several thousand claims a file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.index = 0
+        self.claims = 0
+        self.lines: list[str] = []
+
+    def document(self, graph: str, triples: list[tuple[str, str, str]], claims: int) -> None:
+        self.lines.append(f"{iri(graph)} {{\n")
+        self.lines.extend(f"{s} {p} {o} .\n" for s, p, o in triples)
+        self.lines.append("}\n")
+        self.claims += claims
+        if self.claims >= CLAIMS_PER_FILE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            (self.folder / f"synthetic-{self.index:04d}.trig").write_text(HEADER + "".join(self.lines),
+                                                                         encoding="utf-8")
+            self.index += 1
+            self.lines, self.claims = [], 0
+
+
+def quantity_triples(node: str, concept: str, unit: str, value: int, comparator: str, window: tuple[str, str]):
+    q = Quantity(measures="x", value=Fraction(value), as_written=str(value), unit=unit, comparator=comparator)
+    low, high = value_interval(q)
+    out = [(node, iri(RDF_TYPE), iri(CKB + "QuantityStatement")), (node, iri(RDF_TYPE), iri(S + "QuantitativeValue")),
+           (node, iri(CKB + "measures"), iri(concept)), (node, iri(S + "value"), lit(f"{value}.0", XSD + "decimal")),
+           (node, iri(CKB + "valueAsWritten"), lit(f"{value:,}")), (node, iri(S + "unitText"), lit(unit)),
+           (node, iri(CKB + "comparator"), iri(CKB + COMPARATORS[comparator])),
+           (node, iri(CKB + "windowStart"), lit(window[0], XSD + "date")),
+           (node, iri(CKB + "windowEnd"), lit(window[1], XSD + "date"))]
+    if low is not None:
+        out.append((node, iri(CKB + "intervalLow"), lit(format(low, "f"), XSD + "decimal")))
+    if high is not None:
+        out.append((node, iri(CKB + "intervalHigh"), lit(format(high, "f"), XSD + "decimal")))
+    return out
+
+
+def generate(claims: int, seed: int, out: Path) -> dict:
+    rng = random.Random(seed)
+    graphs = out / "graphs"
+    writer = Writer(graphs)
+    n_quantities = max(20, claims // 500)
+    concepts = [f"{ID}quantity/syn-q{i:05d}" for i in range(n_quantities)]
+    units = ["persons", "km2", "units", "persons per day"]
+    weights = [1 / (i + 1) ** 1.1 for i in range(n_quantities)]  # a few popular quantities, a long tail
+    primaries = [f"{ID}agent/syn-primary-{i}" for i in range(12)]
+    outlets = [f"{ID}agent/syn-outlet-{i}" for i in range(300)]
+
+    # shared vocabulary graph: agents and measured quantities
+    shared = []
+    for agent in primaries + outlets:
+        kind = "BelligerentGovernment" if "primary" in agent else "NewsOutlet"
+        shared += [(iri(agent), iri(RDF_TYPE), iri(PROV + "Agent")), (iri(agent), iri(RDFS + "label"),
+                   lit(agent.rsplit("/", 1)[1])), (iri(agent), iri(CKB + "agentKind"), iri(CKB + kind))]
+    for i, concept in enumerate(concepts):
+        shared += [(iri(concept), iri(RDF_TYPE), iri(CKB + "MeasuredQuantity")),
+                   (iri(concept), iri(SKOS + "prefLabel"), lit(f"Synthetic quantity {i}", None)),
+                   (iri(concept), iri(S + "unitText"), lit(units[i % len(units)]))]
+    writer.document(f"{ID}graph/syn-shared", shared, 0)
+
+    manifest = {"claims": claims, "seed": seed, "misreported": [], "conflicts": [], "primaries": 0}
+    made = 0
+    doc_no = 0
+    sources: list[dict] = []  # claims that can be relayed: {claim, concept, unit, value, comparator, window, root, hops}
+    popular_value = None
+    while made < claims:
+        doc_no += 1
+        doc = f"{ID}doc/syn-d{doc_no:07d}"
+        graph = f"{ID}graph/syn-d{doc_no:07d}"
+        published = rng.randrange(0, 330)
+        primary = not sources or rng.random() < 0.12
+        publisher = rng.choice(primaries if primary else outlets)
+        triples = [(iri(doc), iri(RDF_TYPE), iri(S + "CreativeWork")), (iri(doc), iri(S + "headline"),
+                    lit(f"Synthetic document {doc_no}")),
+                   (iri(doc), iri(CKB + "documentKind"), iri(CKB + ("OfficialDailyReport" if primary else "NewsArticleKind"))),
+                   (iri(doc), iri(S + "publisher"), iri(publisher)),
+                   (iri(doc), iri(S + "datePublished"), lit(day(published), XSD + "date")),
+                   (iri(graph), iri(RDF_TYPE), iri(CKB + "ClaimGraph")), (iri(graph), iri(S + "about"), iri(doc))]
+        asserted = f"{ID}doc/syn-d{doc_no:07d}-asserted"
+        triples += [(iri(asserted), iri(RDF_TYPE), iri(CKB + "TimeReference")),
+                    (iri(asserted), iri(S + "startDate"), lit(day(published), XSD + "date")),
+                    (iri(asserted), iri(S + "endDate"), lit(day(published), XSD + "date")),
+                    (iri(asserted), iri(CKB + "precision"), iri(CKB + "DayPrecision")),
+                    (iri(asserted), iri(CKB + "inferred"), lit("false", XSD + "boolean"))]
+        in_doc = rng.randint(3, 15)
+        for k in range(in_doc):
+            if made >= claims:
+                break
+            made += 1
+            claim_id = f"syn-d{doc_no:07d}-c{k}"
+            claim = f"{ID}claim/{claim_id}"
+            c = iri(claim)
+            triples += [(c, iri(RDF_TYPE), iri(S + "Claim")), (c, iri(DCT + "identifier"), lit(claim_id)),
+                        (c, iri(S + "appearance"), iri(doc)), (c, iri(CKB + "assertedAt"), iri(asserted)),
+                        (c, iri(CKB + "noAnchorReason"), lit("synthetic"))]
+            if primary or rng.random() < 0.3:  # a figure of the claimant's own
+                concept_i = rng.choices(range(n_quantities), weights)[0]
+                concept, unit = concepts[concept_i], units[concept_i % len(units)]
+                window_day = rng.randrange(0, 300)
+                window = (day(window_day), day(window_day))
+                value = rng.randrange(100, 100_000) * (10 if rng.random() < 0.3 else 1)
+                comparator = rng.choice(["exactly", "exactly", "approximately", "more-than"])
+                author = publisher
+                text = f"Figure {value} for quantity {concept_i}."
+                triples += [(c, iri(S + "author"), iri(author)), (c, iri(PROV + "wasAttributedTo"), iri(author)),
+                            (c, iri(CKB + "carriage"), iri(CKB + "OwnVoice")), (c, iri(S + "text"), lit(text)),
+                            (c, iri(CKB + "quantity"), iri(claim + "-value"))]
+                triples += quantity_triples(iri(claim + "-value"), concept, unit, value, comparator, window)
+                record = {"claim": claim, "concept": concept, "unit": unit, "value": value, "comparator": comparator,
+                          "window": window, "root": claim, "hops": 1, "author": author}
+                sources.append(record)
+                manifest["primaries"] += 1
+                if popular_value is None and concept_i == 0:
+                    popular_value = value
+                if rng.random() < 0.01:  # a rival source: a genuine conflict on the same quantity and day
+                    rival = {**record, "claim": claim + "-rival"}
+                    rival_value = value * 3 + 1000
+                    rc = iri(rival["claim"])
+                    rival_author = rng.choice([p for p in primaries if p != publisher])
+                    triples += [(rc, iri(RDF_TYPE), iri(S + "Claim")), (rc, iri(DCT + "identifier"), lit(claim_id + "-rival")),
+                                (rc, iri(S + "appearance"), iri(doc)), (rc, iri(CKB + "assertedAt"), iri(asserted)),
+                                (rc, iri(CKB + "noAnchorReason"), lit("synthetic")),
+                                (rc, iri(S + "author"), iri(rival_author)), (rc, iri(PROV + "wasAttributedTo"), iri(rival_author)),
+                                (rc, iri(CKB + "carriage"), iri(CKB + "Attributed")),
+                                (rc, iri(S + "text"), lit(f"Rival figure {rival_value}.")),
+                                (rc, iri(CKB + "quantity"), iri(rival["claim"] + "-value"))]
+                    triples += quantity_triples(iri(rival["claim"] + "-value"), concept, unit, rival_value, "exactly", window)
+                    manifest["conflicts"].append(sorted([claim, rival["claim"]]))
+                    made += 1
+            else:  # a relay of an earlier claim, maybe of a relay (chains of two to four hops)
+                source = sources[min(len(sources) - 1, int(rng.paretovariate(1.2)) - 1)] if rng.random() < 0.5 \
+                    else rng.choice(sources[-2000:])
+                if source["hops"] >= 4:
+                    source = next((s for s in reversed(sources) if s["hops"] < 4), source)
+                value, comparator, window = source["value"], source["comparator"], source["window"]
+                misreport = rng.random() < 0.02
+                if misreport:
+                    change = rng.choice(["value", "period", "hedge"])
+                    if change == "value":
+                        value = source["value"] * 2 + 7
+                    elif change == "period":
+                        shifted = date.fromisoformat(window[0]) + timedelta(days=40)
+                        window = (shifted.isoformat(), shifted.isoformat())
+                    else:
+                        comparator = "more-than" if comparator != "more-than" else "exactly"
+                    manifest["misreported"].append([claim, source["claim"], change])
+                author = source["author"]
+                triples += [(c, iri(S + "author"), iri(author)), (c, iri(PROV + "wasAttributedTo"), iri(author)),
+                            (c, iri(CKB + "carriage"), iri(CKB + "Attributed")), (c, iri(CKB + "cue"), lit("said")),
+                            (c, iri(S + "text"), lit(f"Relayed figure {value}.")),
+                            (c, iri(PROV + "wasDerivedFrom"), iri(source["claim"])),
+                            (c, iri(PROV + "hadPrimarySource"), iri(source["root"])),
+                            (c, iri(CKB + "quantity"), iri(claim + "-value"))]
+                triples += quantity_triples(iri(claim + "-value"), source["concept"], source["unit"], value, comparator,
+                                            window)
+                sources.append({**source, "claim": claim, "value": value, "comparator": comparator, "window": window,
+                                "hops": source["hops"] + 1})
+        writer.document(graph, triples, in_doc)
+    writer.flush()
+    manifest["documents"] = doc_no
+    manifest["trace_value"] = popular_value or sources[0]["value"]
+    counts: dict[str, int] = {}
+    for record in sources:
+        counts[record["author"]] = counts.get(record["author"], 0) + 1
+    manifest["who_claimant"] = min(counts, key=lambda a: (abs(counts[a] - 200), a))  # a mid-sized claimant
+    manifest["who_claims"] = counts[manifest["who_claimant"]]
+    manifest["quantity"] = concepts[0]
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    _sample_sheets(out / "sheets", rng)
+    return manifest
+
+
+def _sample_sheets(folder: Path, rng: random.Random) -> None:
+    """A few documents as CSV claim sheets, the format a fact-checker imports (for the importer's timing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    header = ["document", "title", "kind", "published", "certainty", "claim", "text", "claimant", "carriage",
+              "asserted", "period", "value", "unit", "comparator", "quantity"]
+    for n in range(3):
+        with (folder / f"syn-sheet-{n}.csv").open("w", newline="", encoding="utf-8") as handle:
+            out = csv.writer(handle)
+            out.writerow(header)
+            for k in range(10):
+                value = rng.randrange(100, 10_000)
+                out.writerow([f"SYN-S{n}", f"Synthetic sheet {n}", "news-article", "2024-11-05", "medium",
+                              f"SYN-S{n}-c{k}", f"A synthetic figure of {value}.", "bloomberg", "attributed",
+                              "on Tuesday", "October", value, "persons", "exactly", "ru-casualties-month-total"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    started = time.monotonic()
+    manifest = generate(args.claims, args.seed, args.out)
+    print(f"{manifest['claims']} claims in {manifest['documents']} documents, {len(manifest['misreported'])} "
+          f"misreported relays, {len(manifest['conflicts'])} planted conflicts, "
+          f"{time.monotonic() - started:.1f} s -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
