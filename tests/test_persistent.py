@@ -16,7 +16,7 @@ from claimkb.backends.persistent import cache_root
 
 @pytest.fixture
 def disk(monkeypatch, tmp_path):
-    monkeypatch.setenv("CLAIMKB_STORE", "disk")
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", "disk")
     monkeypatch.setenv("CLAIMKB_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"
 
@@ -29,7 +29,7 @@ def stores(cache):
 def test_the_disk_store_answers_like_the_memory_store(cli, disk, monkeypatch):
     on_disk = [cli(*args, "--format", "json").out for args in (["who"], ["disagreements"], ["trace", "701650"])]
     assert len(stores(disk)) == 1
-    monkeypatch.setenv("CLAIMKB_STORE", "memory")
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", "memory")
     in_memory = [cli(*args, "--format", "json").out for args in (["who"], ["disagreements"], ["trace", "701650"])]
     assert on_disk == in_memory
 
@@ -73,3 +73,11 @@ def test_the_cache_folder_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("CLAIMKB_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache_root() == tmp_path / "xdg" / "claimkb"
+
+
+def test_a_graph_store_url_in_the_environment_does_not_disturb_local_commands(cli, monkeypatch):
+    monkeypatch.setenv("CLAIMKB_STORE", "http://127.0.0.1:7878/store")  # push's --store, not the store mode
+    assert cli("who").code == 0
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", "sideways")
+    run = cli("who")
+    assert (run.code, run.err.splitlines()[0]) == (1, "Error: CLAIMKB_STORE_MODE is 'sideways'")

@@ -2,7 +2,7 @@
 
 A small knowledge base is parsed into memory on each run (faster than opening a store on disk); a large
 one is built once into a persistent store that later runs reopen (see `persistent.py`).
-`CLAIMKB_STORE=memory|disk|auto` overrides the choice (auto: disk above DISK_ABOVE bytes of sources).
+`CLAIMKB_STORE_MODE=memory|disk|auto` overrides the choice (auto: disk above DISK_ABOVE bytes of sources).
 
 Queries see the union of all named graphs as their default graph, as a SPARQL server configured with a
 union default graph does, so the same `.rq` files run on both.
@@ -37,9 +37,9 @@ def load_store(kb_dir: Path, ontology: Path | None) -> ox.Store:
     if not files:
         raise KbError(f"no knowledge base files in {kb_dir / 'graphs'}",
                       hint="point --kb at a folder with graphs/*.trig, or run `claimkb import`")
-    mode = os.environ.get("CLAIMKB_STORE", "auto")
+    mode = os.environ.get("CLAIMKB_STORE_MODE", "auto")
     if mode not in ("auto", "memory", "disk"):
-        raise KbError(f"CLAIMKB_STORE is {mode!r}", hint="set it to auto, memory or disk")
+        raise KbError(f"CLAIMKB_STORE_MODE is {mode!r}", hint="set it to auto, memory or disk")
     if mode == "disk" or (mode == "auto" and sum(p.stat().st_size for p in files) > DISK_ABOVE):
         from .persistent import open_store
 
