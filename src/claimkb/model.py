@@ -69,7 +69,6 @@ YARDSTICK = {
     "realistic possibility": "RealisticPossibility",
     "likely": "Likely",
     "probably": "Likely",
-    "probable": "Likely",
     "highly likely": "HighlyLikely",
     "almost certain": "AlmostCertain",
     "almost certainly": "AlmostCertain",

@@ -275,7 +275,7 @@ def claim(
         output.table(table, fmt)
         return
     row = table.rows[0]
-    output.data(key_values([(k, _v(row, k) if row.get(k, Term("x", "")).kind != "uri" else compact(_v(row, k)))
+    output.data(key_values([(k, compact(_v(row, k)) if k in row and row[k].kind == "uri" else _v(row, k))
                             for k in table.variables]))
     hops = session.run("relay-hops", {"claim": Term.iri(iri)})
     from ..answers import chain
