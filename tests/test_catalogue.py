@@ -145,3 +145,13 @@ def test_claims_without_a_claimant_are_counted_not_dropped():
     rows = backend.select(CATALOGUE.get("claimants").text, trusted=True).rows
     assert sorted((r["label"].value, r["claims"].value) for r in rows) == [
         ("(no claimant recorded)", "1"), ("urn:a", "1")]
+
+
+def test_a_bound_value_is_never_taken_for_another_parameters_slot(kb, tmp_path):
+    path = tmp_path / "two.rq"
+    path.write_text("#+ summary: Two.\nSELECT ?a ?b WHERE { VALUES ?_a_string { UNDEF } VALUES ?_b_string { UNDEF } "
+                    "BIND(?_a_string AS ?a) BIND(?_b_string AS ?b) }\n")
+    query = parse_query_file(path)
+    sneaky = "VALUES ?_b_string { UNDEF }"
+    row = kb.backend.select(bind(query, {"a": Term.literal(sneaky), "b": Term.literal("b")}), trusted=True).rows[0]
+    assert (row["a"].value, row["b"].value) == (sneaky, "b")

@@ -104,3 +104,26 @@ def test_a_second_writer_is_refused_and_told_who_holds_the_lock(tmp_path):
         with pytest.raises(KbError, match=r"the knowledge base is being written by pid \d+ on "):
             with writer_lock(tmp_path):
                 pass
+
+
+@pytest.mark.parametrize("journal", [
+    '[["archive/payload.txt", "/tmp/claimkb-victim.txt"]]',
+    '[[".claimkb-tmp-x", "../outside.txt"]]',
+    '[["graphs/.claimkb-tmp-a", "/etc/passwd"]]',
+    '{"x": 1}',
+    '[["a"]]',
+])
+def test_a_planted_journal_moves_nothing_and_is_reported(cli, kb_copy, journal):
+    (kb_copy / JOURNAL_NAME).write_text(journal)
+    victim = Path("/tmp/claimkb-victim.txt")
+    victim.write_text("keep me")
+    run = cli("who", "--kb", str(kb_copy))
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0] == f"Error: {kb_copy.resolve() / JOURNAL_NAME} is not a claimkb journal"
+    assert victim.read_text() == "keep me"
+
+
+def test_import_works_with_a_relative_kb_path(cli, kb_copy, monkeypatch):
+    monkeypatch.chdir(kb_copy.parent)
+    run = cli("import", str(DATA / "T01-test.csv"), "--kb", kb_copy.name)
+    assert run.code == 0, run.err

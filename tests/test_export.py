@@ -151,3 +151,27 @@ def test_csv_errors_name_the_row_and_field(cli, kb_copy, tmp_path):
         f"Error: {path}, line 3, claim T01-c2.claimant: is missing",
     ]
     assert snapshot(kb_copy) == before
+
+
+def test_claimreview_parties_in_any_script_stay_apart(cli, kb_copy, tmp_path):
+    for n, name in enumerate(["Мария Захарова", "Дмитрий Песков"]):
+        data = json.loads((DATA / "claimreview.json").read_text())
+        data["url"] = f"https://factcheck.example.org/{n}"
+        data["itemReviewed"]["author"] = {"@type": "Person", "name": name}
+        path = tmp_path / f"r{n}.json"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        assert cli("import", str(path), "--kb", str(kb_copy)).code == 0
+    for name in ("Мария Захарова", "Дмитрий Песков"):
+        rows = json.loads(cli("who", name, "--kb", str(kb_copy), "--format", "json").out)
+        assert len(rows) == 1 and rows[0]["claimants"] == name
+
+
+def test_two_agents_with_one_name_make_who_ask_for_the_iri(cli, kb_copy, tmp_path):
+    data = json.loads((DATA / "claimreview.json").read_text())
+    data["itemReviewed"]["author"] = {"@type": "Organization", "name": "Bloomberg News"}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    assert cli("import", str(path), "--kb", str(kb_copy)).code == 0
+    run = cli("who", "Bloomberg News", "--kb", str(kb_copy))
+    assert (run.code, run.out) == (2, "")
+    assert run.err.startswith("Error: 'Bloomberg News' is the name of several agents: agent:bloomberg")

@@ -17,10 +17,14 @@ REFUSED = [
     "DROP ALL",
     "SELECT * WHERE { ?s ?p ?o . \\u0053ERVICE <http://x/> { ?a ?b ?c } }",
     "PREFIX ex: <http://example.org/>\nSELECT * WHERE {\n  SERVICE ex:endpoint { ?s ?p ?o } }",
+    "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }",
+    "SELECT * WHERE { ?a ?b ?c FILTER(?a<2&&'x>'=\"x>\") SERVICE <http://127.0.0.1:9/pwned> { ?s ?p ?o } #' }",
+    "SELECT * WHERE { ?a ?b ?c FILTER(?a<a:b&&'x>'=\"x>\") SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #' }",
+    "PREFIX from: <urn:from:> SELECT * WHERE { ?s from:load ?o }",  # a prefix spelled like a keyword
 ]
 ALLOWED = [
     "SELECT ?service WHERE { ?service <urn:p> 'SERVICE' }",
-    "PREFIX from: <urn:from:> SELECT * WHERE { ?s from:load ?o }",
+    "PREFIX ex: <urn:ex:> SELECT * WHERE { ?s ex:service ?o }",
     "SELECT * WHERE { ?s ?p ?o } # SERVICE in a comment",
     "SELECT * WHERE { ?s <urn:p> \"\"\"LOAD <http://x> FROM <y>\"\"\" }",
     "SELECT * WHERE { ?s <http://example.org/service#from> ?o }",

@@ -34,6 +34,10 @@ def test_date_phrase_resolves_against_publication_interval(phrase, start, end, p
         assert "2024-11-05..2024-11-06" in got[4]
 
 
+def test_a_named_day_is_read_against_the_latest_publication_date_not_spread_over_a_year():
+    assert dates.resolve("on November 6", PUBLISHED)[:3] == (date(2024, 11, 6), date(2024, 11, 6), "day")
+
+
 def test_weekday_is_latest_on_or_before_document_date():
     assert dates.resolve("on Tuesday", (date(2024, 11, 4), date(2024, 11, 4)))[:2] == (
         date(2024, 10, 29), date(2024, 10, 29))

@@ -13,6 +13,7 @@ from .catalogue import Catalogue, bind, coerce, expand_iri, sort_sets
 from .errors import KbError, UsageError
 from .ingest.intervals import to_decimal
 from .namespaces import ID
+from .namespaces import compact as compact_iri
 from .numbers import parse_number
 from .results import ResultTable, Term
 
@@ -149,8 +150,12 @@ def find_claimant(kb: Kb, name: str) -> dict[str, Term]:
             return row
     folded = wanted.casefold()
     exact = [r for r in agents if r["label"].value.casefold() == folded]
-    if exact:
+    if len(exact) == 1:
         return exact[0]
+    if exact:
+        names = "; ".join(compact_iri(r["agent"].value) for r in exact)
+        raise UsageError(f"{name!r} is the name of several agents: {names}",
+                         hint="give the claimant's IRI instead")
     partial = [r for r in agents if folded and folded in r["label"].value.casefold()]
     if len(partial) == 1:
         return partial[0]

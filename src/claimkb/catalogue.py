@@ -207,21 +207,22 @@ def bind(query: Query, values: dict[str, Term | list[Term]]) -> str:
 
     A list binds several values at once (one VALUES row each): the query answers for all of them.
     """
-    text = query.text
+    fills: dict[str, str] = {}
     for param in query.params:
-        slot = re.compile(SLOT_RE.format(var=re.escape(param.variable)))
-        if not slot.search(text):
+        if not re.search(SLOT_RE.format(var=re.escape(param.variable)), query.text):
             raise UsageError(f"query {query.name!r} uses ?{param.variable} without a VALUES slot")
         if param.name in values:
             given = values[param.name]
             terms = given if isinstance(given, list) else [given]
             if not terms:
                 raise UsageError(f"parameter {param.name!r} has no value")
-            filled = f"VALUES ?{param.variable} {{ {' '.join(term_to_sparql(t) for t in terms)} }}"
-            text = slot.sub(lambda _m: filled, text)
+            fills[param.variable] = f"VALUES ?{param.variable} {{ {' '.join(term_to_sparql(t) for t in terms)} }}"
         elif param.required:
             raise UsageError(f"query {query.name!r} needs parameter {param.name!r}",
                              hint=f"add -p {param.name}=VALUE ({param.type})")
+    # one pass over the original text, so that a bound value can never be taken for another slot
+    slots = re.compile(SLOT_RE.format(var=r"(?P<var>[A-Za-z0-9_]+)"))
+    text = slots.sub(lambda m: fills.get(m["var"], m.group()), query.text)
     unknown = sorted(set(values) - {p.name for p in query.params})
     if unknown:
         query.param(unknown[0])  # raises with the list of known parameters

@@ -42,6 +42,7 @@ def _fsync_dir(folder: Path) -> None:
 @contextlib.contextmanager
 def writer_lock(kb_dir: Path, *, wait: bool = False) -> Iterator[None]:
     """Hold the knowledge base's write lock; fail at once (or wait), naming the holder."""
+    kb_dir = kb_dir.resolve()
     kb_dir.mkdir(parents=True, exist_ok=True)
     path = kb_dir / LOCK_NAME
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -71,12 +72,13 @@ def recover(kb_dir: Path) -> str | None:
     """
     import json
 
+    kb_dir = kb_dir.resolve()
     journal = kb_dir / JOURNAL_NAME
     done = None
     if journal.exists():
         try:
-            pairs = json.loads(journal.read_text(encoding="utf-8"))
-        except ValueError:  # the journal is written atomically, so this is someone else's file
+            pairs = _checked_pairs(json.loads(journal.read_text(encoding="utf-8")), kb_dir)
+        except ValueError:  # the journal is written atomically, so this is not claimkb's
             raise KbError(f"{journal} is not a claimkb journal", hint="move it away and run again") from None
         for tmp_name, final_name in pairs:
             tmp, final = kb_dir / tmp_name, kb_dir / final_name
@@ -92,6 +94,23 @@ def recover(kb_dir: Path) -> str | None:
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
     return done or ("cleaned" if leftovers else None)
+
+
+def _checked_pairs(pairs: object, kb_dir: Path) -> list[tuple[str, str]]:
+    """The journal's (temporary, final) pairs, if every one is a claimkb temporary and a target inside kb/."""
+    if not isinstance(pairs, list):
+        raise ValueError("not a list")
+    checked = []
+    for pair in pairs:
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
+            raise ValueError("not a pair of names")
+        tmp, final = (kb_dir / pair[0]).resolve(), (kb_dir / pair[1]).resolve()
+        if not tmp.name.startswith(TMP_PREFIX) or final.name.startswith(TMP_PREFIX) or tmp.parent != final.parent:
+            raise ValueError("not a claimkb temporary beside its target")
+        if kb_dir not in final.parents:
+            raise ValueError("a target outside the knowledge base")
+        checked.append((pair[0], pair[1]))
+    return checked
 
 
 def recover_if_needed(kb_dir: Path) -> None:
@@ -128,6 +147,8 @@ def commit(kb_dir: Path, files: list[tuple[Path, bytes, Callable[[bytes], None] 
     """Replace several files under `kb_dir` as one commit (caller holds the writer lock)."""
     import json
 
+    kb_dir = kb_dir.resolve()
+    files = [(path.resolve(), data, check) for path, data, check in files]
     temporaries: list[tuple[Path, Path]] = []
     try:
         for path, data, check in files:

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 
 CARRIAGES = {"own-voice": "OwnVoice", "attributed": "Attributed", "hearsay": "Hearsay"}
 COMPARATORS = {
@@ -85,7 +85,7 @@ def probability_band(words: str) -> str | None:
 
 
 def _check_id(value: str, what: str) -> None:
-    if not isinstance(value, str) or not ID_RE.match(value):
+    if not isinstance(value, str) or not ID_RE.fullmatch(value):
         raise ValueError(f"{what} {value!r} must be letters, digits and '-' (no spaces)")
 
 
@@ -193,7 +193,7 @@ class Claim:
 
 
 def _check_url(url: str) -> None:
-    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", url):
         raise ValueError(f"url {url!r} is not an http(s) URL")
 
 
@@ -290,8 +290,8 @@ class Document:
         _one_of(self.kind, DOCUMENT_KINDS, "document kind")
         _one_of(self.certainty, CERTAINTIES, "certainty")
         for url in (self.url, *self.also_at):
-            if url is not None and not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
-                raise ValueError(f"url {url!r} is not an http(s) URL")
+            if url is not None:
+                _check_url(url)
         if self.publisher is not None:
             _check_id(self.publisher, "publisher")
         if self.archive is not None and (
@@ -313,6 +313,7 @@ class Sheet:
     recorded_on: date = field(default_factory=date.today)
 
     def __post_init__(self) -> None:
+        _check_id(self.recorded_by, "curation.recorded_by")
         seen: set[str] = set()
         for claim in self.claims:
             if claim.id in seen:

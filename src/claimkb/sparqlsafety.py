@@ -1,8 +1,10 @@
 """Refuse queries that would reach the network or local files, before any engine sees them.
 
 A small lexer removes comments, strings and IRIs, then looks for the keywords SERVICE, LOAD, FROM (which
-also covers FROM NAMED) and any update keyword. Prefixed names and variables that merely contain those
-words are not keywords.
+also covers FROM NAMED) and any update keyword. Variables that merely contain those words are not
+keywords. The lexer errs on the side of refusing: a prefix spelled like one of those keywords is refused
+(`SERVICE:x` is the keyword to some parsers), and `<...>` counts as an IRI only with a scheme and no
+quote in it, so that a less-than sign cannot hide the rest of a line from the check.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ _TOKEN_PATTERN = (
     (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
       |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<iri><[A-Za-z][A-Za-z0-9+.-]*:[^<>"'{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
   | (?P<word>[A-Za-z_][A-Za-z0-9_\-.]*(?::[^\s(){}\[\],;]*)?|:[^\s(){}\[\],;]*)
   | (?P<other>.)
@@ -50,8 +52,8 @@ def _scan(query: str) -> tuple[list[str], int]:
     depth = deepest = 0
     for match in _tokens().finditer(query):
         kind, text = match.lastgroup, match.group()
-        if kind == "word" and ":" not in text:
-            words.append(text.upper())
+        if kind == "word":
+            words.append(text.split(":", 1)[0].upper())  # a prefixed name's prefix counts as a word
         elif kind == "other":
             if text in "({[":
                 depth += 1

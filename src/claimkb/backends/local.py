@@ -109,11 +109,14 @@ class LocalBackend:
                              hint="rewrite it as SELECT; ASK, CONSTRUCT and DESCRIBE are not shown as tables")
         variables = [v.value for v in solutions.variables]
         rows = []
-        for solution in solutions:
-            row = {}
-            for name in variables:
-                term = to_term(solution[name])
-                if term is not None:
-                    row[name] = term
-            rows.append(row)
+        try:  # evaluation is lazy: errors surface while the solutions are read
+            for solution in solutions:
+                row = {}
+                for name in variables:
+                    term = to_term(solution[name])
+                    if term is not None:
+                        row[name] = term
+                rows.append(row)
+        except (OSError, ValueError, RuntimeError, SyntaxError) as exc:
+            raise KbError(f"the query failed: {exc}", hint="check the query against SPARQL 1.1") from None
         return ResultTable(variables, rows)

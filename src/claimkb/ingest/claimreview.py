@@ -24,9 +24,11 @@ SCHEMA_CONTEXTS = {"https://schema.org", "http://schema.org", "https://schema.or
 MAX_DEPTH = 32
 
 
-def _slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return slug[:60] or "unnamed"
+def _agent_id(name: str) -> str:
+    """A readable part (Latin letters and digits of the name) and a hash of the whole name, so that two
+    names, in any script, never share an id and the same name always gets the same one."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "agent"
+    return f"{slug}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
 
 
 def _depth(value: Any, level: int = 0) -> int:
@@ -120,7 +122,7 @@ def _party(obj: Any, where: str, file: str, kind: str) -> Agent | None:
     types = obj.get("@type", "Organization")
     person = "Person" in (types if isinstance(types, list) else [types])
     try:
-        return Agent(id=_slug(name), label=name, kind=kind, type="person" if person else "organization",
+        return Agent(id=_agent_id(name), label=name, kind=kind, type="person" if person else "organization",
                      url=obj.get("url") if isinstance(obj.get("url"), str) else None)
     except ValueError as exc:
         raise InputError(str(exc), file=file, where=where) from None
@@ -149,6 +151,8 @@ def _review(item: Any, index: int, file: str, outer_context: Any) -> Sheet:
         raw = _text(rating_obj, key, f"{where}.reviewRating", file)
         try:
             numbers[key] = Decimal(raw) if raw is not None else None
+            if numbers[key] is not None and not numbers[key].is_finite():
+                raise InvalidOperation
         except InvalidOperation:
             raise InputError(f"{raw!r} is not a number", file=file, where=f"{where}.reviewRating.{key}") from None
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]

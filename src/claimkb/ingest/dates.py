@@ -90,6 +90,11 @@ def relative(text: str, ref: date) -> Span:
     )
 
 
+def _names_a_date(text: str) -> bool:
+    words = _strip(text).replace("-", " ").split()
+    return any(word in MONTHS for word in words)
+
+
 def resolve(phrase: str, published: tuple[date, date]) -> tuple[date, date, str, bool, str]:
     """Resolve `phrase` against the publication interval.
 
@@ -101,6 +106,11 @@ def resolve(phrase: str, published: tuple[date, date]) -> tuple[date, date, str,
         return span[0], span[1], span[2], False, f"Stated in the text: {phrase!r}."
     first = relative(text, published[0])
     last = relative(text, published[1])
+    if _names_a_date(text):
+        # A phrase naming a month or a day of the year ("October", "November 6") means the latest such
+        # date on or before publication: read against the latest publication date, not the hull of both
+        # readings (which would span a year for "November 6" published on 5 or 6 November).
+        first = last
     start, end = min(first[0], last[0]), max(first[1], last[1])
     when = (
         published[0].isoformat()

@@ -38,11 +38,14 @@ class _Located(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that keeps dates as text, so that a bad date is our located error, not YAML's."""
+    """Safe YAML that keeps dates and numbers as the text written: a bad date is our located error, and
+    a figure is never altered on the way (YAML 1.1 would read 0700 as octal 448, 1:30 as 90, and round
+    12345678901234567.25 to a float)."""
 
 
+_TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _TEXT_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -271,6 +274,9 @@ def _date_spec(r: _Reader, parent: dict, key: str, where: str,
         except (dates.UnknownPhrase, ValueError) as exc:
             r.fail(spec, "phrase", here, str(exc))
         start, end, against = s, e, True
+        if phrase.strip().lower().startswith("since") and spec.get("end") is None and "as_of" not in spec:
+            end = published[1]  # "since X" runs from X to the document's date
+            evidence = (evidence or "") + " It runs to the document's publication date."
         precision = precision or p
         inferred = inf if inferred is None else inferred
         evidence = evidence or ev
@@ -342,9 +348,11 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
             c, "anchor", where,
             f"anchor {anchor[:60]!r}{'...' if len(anchor) > 60 else ''} is not in the archived text verbatim",
             hint="copy the words exactly from the archived text, quotation marks and spaces included"))
-    occurrence = c.get("anchor_occurrence", 1)
-    if not isinstance(occurrence, int) or isinstance(occurrence, bool):
+    occurrence = c.get("anchor_occurrence", "1")
+    if not (isinstance(occurrence, str) and occurrence.isdigit()):
         field(lambda: r.fail(c, "anchor_occurrence", where, "must be a whole number"))
+        occurrence = "1"
+    occurrence = int(occurrence)
     collect(problems)
     try:
         return Claim(
@@ -406,6 +414,13 @@ def _relays(r: _Reader, c: dict, where: str) -> tuple[Relay, ...]:
     return tuple(relays)
 
 
+def _finite(text: str) -> Decimal:
+    value = Decimal(text.strip())
+    if not value.is_finite():
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
 def parse_value(text: str) -> Fraction:
     """An exact value: `701650`, `1354.2`, `2/3`. Thousands separators are not accepted here."""
     text = text.strip()
@@ -440,8 +455,8 @@ def _quantity(r: _Reader, c: dict, where: str) -> Quantity:
     for key in ("min", "max"):
         raw = r.text(q, key, here)
         try:
-            bounds[key] = None if raw is None else Decimal(raw)
-        except InvalidOperation:
+            bounds[key] = None if raw is None else _finite(raw)
+        except (InvalidOperation, ValueError):
             r.fail(q, key, here, f"{raw!r} is not a decimal number")
     try:
         return Quantity(
@@ -503,8 +518,8 @@ def _review(r: _Reader, data: Any, index: int) -> Review:
     for key in ("value", "best", "worst"):
         raw = r.text(rating, key, f"{where}.rating")
         try:
-            numbers[key] = None if raw is None else Decimal(raw)
-        except InvalidOperation:
+            numbers[key] = None if raw is None else _finite(raw)
+        except (InvalidOperation, ValueError):
             r.fail(rating, key, f"{where}.rating", f"{raw!r} is not a number")
     author = v.get("author")
     authors = tuple(author) if isinstance(author, list) else ((author,) if author else ())
