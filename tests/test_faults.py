@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-FAULTS = ["reset", "500", "503", "302", "slow-body", "html", "truncated-json", "wrong-json"]
+FAULTS = ["reset", "500", "503", "302", "slow-body", "html", "truncated-json", "wrong-json", "slow-headers",
+          "500-slow-body"]
 
 
 class Recorder:
@@ -84,6 +85,25 @@ def faulty(elsewhere):
                 body = b'{"head": {"vars": ["x"]}, "results": {"bindi' if fault == "truncated-json" else b'{"x": 1}'
                 self.send_response(200)
                 self.send_header("Content-Type", "application/sparql-results+json")
+            elif fault in ("slow-headers", "500-slow-body"):
+                try:
+                    if fault == "slow-headers":
+                        self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                        for n in range(60):
+                            self.wfile.write(f"X-Wait-{n}: 1\r\n".encode())
+                            self.wfile.flush()
+                            time.sleep(0.25)
+                    else:
+                        self.send_response(500)
+                        self.send_header("Content-Length", "100000")
+                        self.end_headers()
+                        for _ in range(60):
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                            time.sleep(0.25)
+                except OSError:
+                    pass
+                return
             elif fault == "slow-body":
                 self.send_response(200)
                 self.send_header("Content-Type", "application/sparql-results+json")
@@ -141,6 +161,7 @@ def test_every_command_fails_honestly_on_every_fault(cli, faulty, elsewhere, mon
         "reset": "Error: the connection to", "500": f"Error: {base}/", "503": f"Error: {base}/",
         "302": f"Error: {base}/", "slow-body": f"Error: {base}/", "html": f"Error: {base}/query answered text/html",
         "truncated-json": f"Error: {base}/query answered a body that is not SPARQL JSON results",
+        "slow-headers": f"Error: {base}/", "500-slow-body": f"Error: {base}/",
         "wrong-json": f"Error: {base}/query answered a body that is not SPARQL JSON results",
     }[fault]
     if command == ["push"] and fault in ("html", "truncated-json", "wrong-json"):

@@ -76,12 +76,7 @@ def http_error(exc: Exception, url: str) -> KbError:
         return KbError(f"{where} answered with a redirect ({exc.code}), which claimkb does not follow",
                        hint="use the final URL of the endpoint directly")
     if isinstance(exc, urllib.error.HTTPError):
-        body = b""
-        try:
-            body = exc.read(300)
-        except Exception:  # noqa: BLE001 - a broken body must not hide the status
-            pass
-        detail = " ".join(body.decode("utf-8", "replace").split())[:200]
+        detail = getattr(exc, "detail", "")
         return KbError(f"{where} answered HTTP {exc.code}{': ' + detail if detail else ''}",
                        hint="check the URL and the server's log")
     if isinstance(exc, (TimeoutError, socket.timeout)):
@@ -131,10 +126,13 @@ class RemoteBackend:
         if auth:
             client.addCustomHttpHeader("Authorization", auth)
         deadline = time.monotonic() + self.timeout
-        try:
+
+        def exchange() -> tuple[str, bytes]:
             response = client.query().response
-            content_type = response.headers.get("Content-Type", "")
-            body = _read_until(response, deadline)
+            return response.headers.get("Content-Type", ""), _read_until(response, deadline)
+
+        try:
+            content_type, body = _within(self.timeout, exchange)
         except Exception as exc:  # noqa: BLE001 - SPARQLWrapper and urllib raise many types
             raise _query_error(exc, self.endpoint) from None
         if not content_type.split(";")[0].strip().lower() in RESULTS_JSON:
@@ -164,15 +162,57 @@ class RemoteBackend:
         if auth:
             request.add_header("Authorization", auth)
         deadline = time.monotonic() + self.timeout
+
+        def exchange() -> int:
+            try:
+                with _OPENER.open(request, timeout=self.timeout) as response:
+                    _read_until(response, deadline)
+                    return response.status
+            except urllib.error.HTTPError as exc:  # read its body here, under the deadline
+                exc.detail = _snippet(exc)
+                raise
+
         try:
-            with _OPENER.open(request, timeout=self.timeout) as response:
-                _read_until(response, deadline)
-                status = response.status
+            status = _within(self.timeout, exchange)
         except Exception as exc:  # noqa: BLE001
             raise http_error(exc, url) from None
         if status not in (200, 201, 204):
             raise KbError(f"{_safe_url(url)} answered HTTP {status} to a graph upload")
         return status
+
+
+def _snippet(exc: urllib.error.HTTPError) -> str:
+    """The start of an error body: what has arrived, never a wait for all of it."""
+    try:
+        reader = getattr(exc, "fp", None)
+        body = reader.read1(300) if reader is not None and hasattr(reader, "read1") else b""
+    except Exception:  # noqa: BLE001 - a broken body must not hide the status
+        body = b""
+    return " ".join(body.decode("utf-8", "replace").split())[:200]
+
+
+def _within(seconds: float, call):
+    """Run `call` with a total deadline. Socket timeouts bound each wait, not the whole exchange (a server
+    that trickles its headers, or an error body SPARQLWrapper reads without a limit, would hold it), so the
+    request runs in a daemon thread that is abandoned when the deadline passes."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeoutError("the request did not finish within the deadline")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
 
 
 def _read_until(response, deadline: float) -> bytes:
