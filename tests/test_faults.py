@@ -85,41 +85,31 @@ def faulty(elsewhere):
                 body = b'{"head": {"vars": ["x"]}, "results": {"bindi' if fault == "truncated-json" else b'{"x": 1}'
                 self.send_response(200)
                 self.send_header("Content-Type", "application/sparql-results+json")
-            elif fault in ("slow-headers", "500-slow-body"):
-                try:
-                    if fault == "slow-headers":
-                        self.wfile.write(b"HTTP/1.1 200 OK\r\n")
-                        for n in range(60):
-                            self.wfile.write(f"X-Wait-{n}: 1\r\n".encode())
-                            self.wfile.flush()
-                            time.sleep(0.25)
-                    else:
-                        self.send_response(500)
-                        self.send_header("Content-Length", "100000")
-                        self.end_headers()
-                        for _ in range(60):
-                            self.wfile.write(b" ")
-                            self.wfile.flush()
-                            time.sleep(0.25)
-                except OSError:
-                    pass
-                return
-            elif fault == "slow-body":
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.send_header("Content-Length", "100000")
-                self.end_headers()
-                try:
-                    for _ in range(60):
-                        self.wfile.write(b" ")
-                        self.wfile.flush()
-                        time.sleep(0.25)
-                except OSError:
-                    pass
+            elif fault in ("slow-headers", "500-slow-body", "slow-body"):
+                self._trickle(fault)
                 return
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def _trickle(self, fault):
+            """Send a status line, then headers or body one piece every quarter second."""
+            try:
+                if fault == "slow-headers":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    pieces = (f"X-Wait-{n}: 1\r\n".encode() for n in range(60))
+                else:
+                    self.send_response(500 if fault == "500-slow-body" else 200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    pieces = (b" " for _ in range(60))
+                for piece in pieces:
+                    self.wfile.write(piece)
+                    self.wfile.flush()
+                    time.sleep(0.25)
+            except OSError:
+                pass
 
         do_GET = do_POST = do_PUT = _fault
 
