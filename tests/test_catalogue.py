@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimkb import resources
-from claimkb.catalogue import PARAM_RE, Catalogue, bind, coerce, parse_query_file, term_to_sparql
+from claimkb.catalogue import PARAM_RE, Catalogue, bind, coerce, parse_query_file
 from claimkb.errors import UsageError
 from claimkb.namespaces import PREFIXES
 from claimkb.results import Term

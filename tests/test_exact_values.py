@@ -15,7 +15,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimkb import resources
 from claimkb.backends.remote import RemoteBackend
 from claimkb.catalogue import bind, parse_query_file
 from claimkb.ingest.build import build

@@ -27,7 +27,7 @@ HOSTILE_QUERIES = [
     f"SELECT * WHERE {{ ?s ?p ?o MINUS {{ SERVICE <{COLLECTOR}> {{ ?s ?p ?o }} }} }}",
     f"SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ SERVICE <{COLLECTOR}> {{ ?s ?p ?o }} }} }}",
     f"SELECT * WHERE {{ GRAPH ?g {{ SERVICE <{COLLECTOR}> {{ ?s ?p ?o }} }} }}",
-    f"PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE {{ SERVICE e:x {{ ?s ?p ?o }} }}",
+    "PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE e:x { ?s ?p ?o } }",
     f"SELECT * WHERE {{\n  SERVICE\n  <{COLLECTOR}>\n  {{ ?s ?p ?o }}\n}}",
     f"SELECT * WHERE {{ SERVICE#comment\n<{COLLECTOR}> {{ ?s ?p ?o }} }}",
     f"SELECT * WHERE {{ \\u0053ERVICE <{COLLECTOR}> {{ ?s ?p ?o }} }}",

@@ -10,7 +10,6 @@ import sys
 
 import pytest
 
-from claimkb import resources
 from claimkb.backends.persistent import cache_root
 
 

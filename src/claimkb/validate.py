@@ -24,7 +24,7 @@ class Finding:
 def quote_integrity(kb: Kb, kb_dir: Path) -> tuple[list[Finding], int]:
     """Every anchored quote equals the archived text at its offsets; every archive has its sha256."""
     findings: list[Finding] = []
-    texts: dict[str, tuple[str, str] | None] = {}
+    texts: dict[str, str | None] = {}
     rows = kb.run("anchors").rows
     for row in rows:
         claim = row["claim"].value
@@ -37,7 +37,7 @@ def quote_integrity(kb: Kb, kb_dir: Path) -> tuple[list[Finding], int]:
             texts[key] = _read_archive(kb_dir, key, sha.value, findings)
         if texts[key] is None:
             continue
-        text = texts[key][0]
+        text = texts[key]
         exact = row.get("exact")
         start, end = row.get("start"), row.get("end")
         if exact is None or start is None or end is None:
@@ -57,7 +57,7 @@ def quote_integrity(kb: Kb, kb_dir: Path) -> tuple[list[Finding], int]:
     return findings, len(rows)
 
 
-def _read_archive(kb_dir: Path, relative: str, sha: str, findings: list[Finding]):
+def _read_archive(kb_dir: Path, relative: str, sha: str, findings: list[Finding]) -> str | None:
     path = (kb_dir / relative).resolve()
     if kb_dir.resolve() not in path.parents:
         findings.append(Finding("quotes", "Violation", relative, "the archive path leaves the knowledge base"))
@@ -72,7 +72,7 @@ def _read_archive(kb_dir: Path, relative: str, sha: str, findings: list[Finding]
         findings.append(Finding("quotes", "Violation", relative,
                                 f"the archived text's sha256 is {digest}, not the recorded {sha}"))
         return None
-    return raw.decode("utf-8"), digest
+    return raw.decode("utf-8")
 
 
 def checks(kb: Kb) -> tuple[list[Finding], int]:

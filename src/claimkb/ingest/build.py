@@ -75,7 +75,7 @@ def build(sheet_paths: list[Path], kb_dir: Path) -> list[Built]:
                                            hint="refer to it by its id instead of describing it again"))
         known["claim"].update(c.id for c in s.claims)
         known["agent"].update(a.id for a in s.agents)
-    clash = _claim_clashes(kb_dir, sheets, set(doc_ids))
+    clash = _claim_clashes(sheets)
     if clash:
         raise clash
     built = []
@@ -124,7 +124,7 @@ def trig(quads: list[ox.Quad]) -> bytes:
     return (head + "\n" + "".join(lines)).encode("utf-8")
 
 
-def _claim_clashes(kb_dir, sheets, doc_ids) -> InputError | None:
+def _claim_clashes(sheets: list[tuple[Path, Sheet]]) -> InputError | None:
     seen: dict[str, str] = {}
     for path, s in sheets:
         for c in s.claims:
