@@ -110,6 +110,11 @@ def quantity_triples(node: str, concept: str, unit: str, value: int, comparator:
     return out
 
 
+def truth(concept_i: int, day_no: int, base: list[int]) -> int:
+    """The one true figure of a quantity on a day: every primary source that reports it agrees."""
+    return base[concept_i] + concept_i * 7919 % 97 + day_no * (base[concept_i] // 500 + 3) + (day_no * 31 % 17)
+
+
 def generate(claims: int, seed: int, out: Path) -> dict:
     rng = random.Random(seed)
     graphs = out / "graphs"
@@ -118,6 +123,7 @@ def generate(claims: int, seed: int, out: Path) -> dict:
     concepts = [f"{ID}quantity/syn-q{i:05d}" for i in range(n_quantities)]
     units = ["persons", "km2", "units", "persons per day"]
     weights = [1 / (i + 1) ** 1.1 for i in range(n_quantities)]  # a few popular quantities, a long tail
+    base = [int(10 ** rng.uniform(2, 6)) for _ in range(n_quantities)]
     primaries = [f"{ID}agent/syn-primary-{i}" for i in range(12)]
     outlets = [f"{ID}agent/syn-outlet-{i}" for i in range(300)]
 
@@ -133,17 +139,25 @@ def generate(claims: int, seed: int, out: Path) -> dict:
                    (iri(concept), iri(S + "unitText"), lit(units[i % len(units)]))]
     writer.document(f"{ID}graph/syn-shared", shared, 0)
 
-    manifest = {"claims": claims, "seed": seed, "misreported": [], "conflicts": [], "primaries": 0}
+    # The answer `disagreements` must give. Conflict groups are (quantity, day): `planted` ones hold a
+    # rival primary figure; a misreported value or period may add conflicts in the group it lands in
+    # (`affected`), which are right to report but not planted.
+    manifest = {"claims": claims, "seed": seed, "misreported": [], "conflicts": [], "affected": [],
+                "primaries": 0}
+    affected: set[tuple[str, str]] = set()
     made = 0
     doc_no = 0
-    sources: list[dict] = []  # claims that can be relayed: {claim, concept, unit, value, comparator, window, root, hops}
-    popular_value = None
+    recent: list[dict] = []  # claims that can be relayed: news relays what is recent ...
+    hot: list[dict] = []  # ... and a few stories that many outlets pick up; popularity does not grow with N
+    carried: dict[int, int] = {}
+    trace_pick: dict | None = None
     while made < claims:
         doc_no += 1
         doc = f"{ID}doc/syn-d{doc_no:07d}"
         graph = f"{ID}graph/syn-d{doc_no:07d}"
-        published = rng.randrange(0, 330)
-        primary = not sources or rng.random() < 0.12
+        published = 30 + doc_no * 300 // max(1, claims // 9)  # documents arrive in date order over ~300 days
+        published = min(published, 330)
+        primary = not recent or rng.random() < 0.12
         publisher = rng.choice(primaries if primary else outlets)
         triples = [(iri(doc), iri(RDF_TYPE), iri(S + "CreativeWork")), (iri(doc), iri(S + "headline"),
                     lit(f"Synthetic document {doc_no}")),
@@ -168,77 +182,94 @@ def generate(claims: int, seed: int, out: Path) -> dict:
             triples += [(c, iri(RDF_TYPE), iri(S + "Claim")), (c, iri(DCT + "identifier"), lit(claim_id)),
                         (c, iri(S + "appearance"), iri(doc)), (c, iri(CKB + "assertedAt"), iri(asserted)),
                         (c, iri(CKB + "noAnchorReason"), lit("synthetic"))]
-            if primary or rng.random() < 0.3:  # a figure of the claimant's own
+            if not primary and rng.random() < 0.3:  # an outlet's own words, no figure
+                triples += [(c, iri(S + "author"), iri(publisher)), (c, iri(PROV + "wasAttributedTo"), iri(publisher)),
+                            (c, iri(CKB + "carriage"), iri(CKB + "OwnVoice")),
+                            (c, iri(S + "text"), lit(f"Commentary {claim_id} on the fighting."))]
+                carried[publisher] = carried.get(publisher, 0) + 1
+            elif primary:  # a figure of the claimant's own: the true one for its quantity and day
                 concept_i = rng.choices(range(n_quantities), weights)[0]
                 concept, unit = concepts[concept_i], units[concept_i % len(units)]
-                window_day = rng.randrange(0, 300)
-                window = (day(window_day), day(window_day))
-                value = rng.randrange(100, 100_000) * (10 if rng.random() < 0.3 else 1)
-                comparator = rng.choice(["exactly", "exactly", "approximately", "more-than"])
+                day_no = max(0, published - rng.randrange(1, 4))
+                window = (day(day_no), day(day_no))
+                value = truth(concept_i, day_no, base)
+                comparator = rng.choice(["exactly", "exactly", "exactly", "approximately", "more-than"])
+                if comparator == "more-than":  # "more than" rounds down: still true
+                    value = value - value % 10 ** max(0, len(str(value)) - 2)
                 author = publisher
-                text = f"Figure {value} for quantity {concept_i}."
                 triples += [(c, iri(S + "author"), iri(author)), (c, iri(PROV + "wasAttributedTo"), iri(author)),
-                            (c, iri(CKB + "carriage"), iri(CKB + "OwnVoice")), (c, iri(S + "text"), lit(text)),
+                            (c, iri(CKB + "carriage"), iri(CKB + "OwnVoice")),
+                            (c, iri(S + "text"), lit(f"Figure {value:,} for quantity {concept_i}.")),
                             (c, iri(CKB + "quantity"), iri(claim + "-value"))]
                 triples += quantity_triples(iri(claim + "-value"), concept, unit, value, comparator, window)
                 record = {"claim": claim, "concept": concept, "unit": unit, "value": value, "comparator": comparator,
-                          "window": window, "root": claim, "hops": 1, "author": author}
-                sources.append(record)
+                          "window": window, "root": claim, "hops": 1, "author": author, "relays": 0}
+                recent.append(record)
+                carried[author] = carried.get(author, 0) + 1
                 manifest["primaries"] += 1
-                if popular_value is None and concept_i == 0:
-                    popular_value = value
+                if rng.random() < 0.03:
+                    hot.append(record)
+                    del hot[:-40]
+                    if trace_pick is None and made > claims // 10 and comparator == "exactly":
+                        trace_pick = record
                 if rng.random() < 0.01:  # a rival source: a genuine conflict on the same quantity and day
-                    rival = {**record, "claim": claim + "-rival"}
-                    rival_value = value * 3 + 1000
+                    rival = {**record, "claim": claim + "-rival", "value": value * 3 + 1001, "comparator": "exactly"}
                     rc = iri(rival["claim"])
-                    rival_author = rng.choice([p for p in primaries if p != publisher])
+                    rival["author"] = rng.choice([p for p in primaries if p != publisher])
                     triples += [(rc, iri(RDF_TYPE), iri(S + "Claim")), (rc, iri(DCT + "identifier"), lit(claim_id + "-rival")),
                                 (rc, iri(S + "appearance"), iri(doc)), (rc, iri(CKB + "assertedAt"), iri(asserted)),
                                 (rc, iri(CKB + "noAnchorReason"), lit("synthetic")),
-                                (rc, iri(S + "author"), iri(rival_author)), (rc, iri(PROV + "wasAttributedTo"), iri(rival_author)),
+                                (rc, iri(S + "author"), iri(rival["author"])),
+                                (rc, iri(PROV + "wasAttributedTo"), iri(rival["author"])),
                                 (rc, iri(CKB + "carriage"), iri(CKB + "Attributed")),
-                                (rc, iri(S + "text"), lit(f"Rival figure {rival_value}.")),
+                                (rc, iri(S + "text"), lit(f"Rival figure {rival['value']:,}.")),
                                 (rc, iri(CKB + "quantity"), iri(rival["claim"] + "-value"))]
-                    triples += quantity_triples(iri(rival["claim"] + "-value"), concept, unit, rival_value, "exactly", window)
-                    manifest["conflicts"].append(sorted([claim, rival["claim"]]))
+                    triples += quantity_triples(iri(rival["claim"] + "-value"), concept, unit, rival["value"],
+                                                "exactly", window)
+                    recent.append(rival)
+                    manifest["conflicts"].append([concept, window[0]])
+                    carried[rival["author"]] = carried.get(rival["author"], 0) + 1
                     made += 1
             else:  # a relay of an earlier claim, maybe of a relay (chains of two to four hops)
-                source = sources[min(len(sources) - 1, int(rng.paretovariate(1.2)) - 1)] if rng.random() < 0.5 \
-                    else rng.choice(sources[-2000:])
+                source = rng.choice(hot) if hot and rng.random() < 0.4 else rng.choice(recent[-2000:])
                 if source["hops"] >= 4:
-                    source = next((s for s in reversed(sources) if s["hops"] < 4), source)
+                    source = next((s for s in reversed(recent) if s["hops"] < 4), source)
                 value, comparator, window = source["value"], source["comparator"], source["window"]
-                misreport = rng.random() < 0.02
-                if misreport:
+                if rng.random() < 0.02:  # a misreport, always one the rules can see
                     change = rng.choice(["value", "period", "hedge"])
-                    if change == "value":
-                        value = source["value"] * 2 + 7
+                    if change == "value":  # a third of it, stated exactly: outside any interval of the source's
+                        value, comparator = max(1, value // 3), "exactly"
+                        affected.add((source["concept"], window[0]))
                     elif change == "period":
                         shifted = date.fromisoformat(window[0]) + timedelta(days=40)
                         window = (shifted.isoformat(), shifted.isoformat())
+                        affected.add((source["concept"], window[0]))
                     else:
-                        comparator = "more-than" if comparator != "more-than" else "exactly"
+                        comparator = "approximately" if comparator != "approximately" else "exactly"
                     manifest["misreported"].append([claim, source["claim"], change])
                 author = source["author"]
                 triples += [(c, iri(S + "author"), iri(author)), (c, iri(PROV + "wasAttributedTo"), iri(author)),
                             (c, iri(CKB + "carriage"), iri(CKB + "Attributed")), (c, iri(CKB + "cue"), lit("said")),
-                            (c, iri(S + "text"), lit(f"Relayed figure {value}.")),
+                            (c, iri(S + "text"), lit(f"Relayed figure {value:,}.")),
                             (c, iri(PROV + "wasDerivedFrom"), iri(source["claim"])),
                             (c, iri(PROV + "hadPrimarySource"), iri(source["root"])),
                             (c, iri(CKB + "quantity"), iri(claim + "-value"))]
                 triples += quantity_triples(iri(claim + "-value"), source["concept"], source["unit"], value, comparator,
                                             window)
-                sources.append({**source, "claim": claim, "value": value, "comparator": comparator, "window": window,
-                                "hops": source["hops"] + 1})
+                recent.append({**source, "claim": claim, "value": value, "comparator": comparator, "window": window,
+                               "hops": source["hops"] + 1})
+                carried[author] = carried.get(author, 0) + 1
+            if len(recent) > 4000:
+                del recent[:2000]
         writer.document(graph, triples, in_doc)
     writer.flush()
     manifest["documents"] = doc_no
-    manifest["trace_value"] = popular_value or sources[0]["value"]
-    counts: dict[str, int] = {}
-    for record in sources:
-        counts[record["author"]] = counts.get(record["author"], 0) + 1
-    manifest["who_claimant"] = min(counts, key=lambda a: (abs(counts[a] - 200), a))  # a mid-sized claimant
-    manifest["who_claims"] = counts[manifest["who_claimant"]]
+    manifest["affected"] = sorted([list(group) for group in affected])
+    pick = trace_pick or recent[0]
+    manifest["trace_value"] = pick["value"]
+    manifest["trace_claim"] = pick["claim"]
+    manifest["who_claimant"] = min(carried, key=lambda a: (abs(carried[a] - 200), a))  # a mid-sized claimant
+    manifest["who_claims"] = carried[manifest["who_claimant"]]
     manifest["quantity"] = concepts[0]
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     _sample_sheets(out / "sheets", rng)
