@@ -28,7 +28,8 @@ def kb_files(kb_dir: Path) -> list[Path]:
     return sorted((kb_dir / "graphs").glob("*.trig"))
 
 
-def load_store(kb_dir: Path, ontology: Path | None) -> ox.Store:
+def load_store(kb_dir: Path, ontology: Path | None) -> tuple[ox.Store, Path | None]:
+    """The store, and the folder of its derived comparison tables (None for an in-memory store)."""
     from ..kbfiles import JOURNAL_NAME, recover_if_needed
 
     if (kb_dir / JOURNAL_NAME).exists():  # a writer died mid-commit: finish its commit before reading
@@ -44,7 +45,8 @@ def load_store(kb_dir: Path, ontology: Path | None) -> ox.Store:
         from .persistent import open_store
 
         try:
-            return open_store(files, ontology)
+            store, folder = open_store(files, ontology)
+            return store, folder
         except SyntaxError as exc:
             raise InputError(f"not valid RDF: {exc}", hint="fix the file, or rebuild it from its sheet "
                              "with `claimkb import`") from None
@@ -56,7 +58,7 @@ def load_store(kb_dir: Path, ontology: Path | None) -> ox.Store:
         _load(store, path, ox.RdfFormat.TRIG, None)
     if ontology is not None and ontology.is_file():
         _load(store, ontology, ox.RdfFormat.TURTLE, ox.NamedNode(ONTOLOGY_GRAPH))
-    return store
+    return store, None
 
 
 def _load(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode | None) -> None:
@@ -91,7 +93,13 @@ class LocalBackend:
 
     def __init__(self, kb_dir: Path, ontology: Path | None = None) -> None:
         self.kb_dir = kb_dir
-        self.store = load_store(kb_dir, ontology)
+        self.store, folder = load_store(kb_dir, ontology)
+        self.derived = None
+        if folder is not None:
+            from ..derived import Derived
+
+            if Derived.available(folder):
+                self.derived = Derived(folder)
 
     def select(self, query_text: str, *, trusted: bool = False) -> ResultTable:
         """Run a SELECT. Text that is not one of the catalogue's own files is checked first."""

@@ -21,15 +21,17 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import __version__
+from .. import __version__, derived
 
 ONTOLOGY_GRAPH = "https://w3id.org/claimkb/id/graph/ontology"
 COMPLETE = "claimkb-store.json"
+STORE_FORMAT = 2  # 2: with the derived comparison tables
 
 
 def cache_root() -> Path:
@@ -64,7 +66,7 @@ def fingerprint(sources: list[tuple[str, Path]], root: Path) -> str:
     except (OSError, ValueError):
         memo = {}
     changed = False
-    digest = hashlib.sha256(f"claimkb {__version__} pyoxigraph {ox.__version__}\n".encode())
+    digest = hashlib.sha256(f"claimkb {__version__} store {STORE_FORMAT} pyoxigraph {ox.__version__}\n".encode())
     for name, path in sources:
         key = str(path.resolve())
         stat = _stat_key(path)
@@ -86,8 +88,9 @@ def fingerprint(sources: list[tuple[str, Path]], root: Path) -> str:
     return digest.hexdigest()
 
 
-def open_store(graph_files: list[Path], ontology: Path | None) -> ox.Store:
-    """The read-only store for exactly these sources, building it first when there is none."""
+def open_store(graph_files: list[Path], ontology: Path | None) -> tuple[ox.Store, Path]:
+    """The read-only store for exactly these sources, building it first when there is none, and its
+    folder (which also holds the derived comparison tables, see `derived.py`)."""
     sources = [(f"graphs/{p.name}", p) for p in graph_files]
     if ontology is not None and ontology.is_file():
         sources.append(("ontology", ontology))
@@ -96,7 +99,7 @@ def open_store(graph_files: list[Path], ontology: Path | None) -> ox.Store:
     folder = root / "stores" / name
     if not (folder / COMPLETE).is_file():
         _build(folder, sources, root)
-    return ox.Store.read_only(str(folder))
+    return ox.Store.read_only(str(folder)), folder
 
 
 def _progress(message: str, started: float, shown: list[bool]) -> None:
@@ -117,17 +120,11 @@ def _build(folder: Path, sources: list[tuple[str, Path]], root: Path) -> None:
         tmp = folder.with_name(f".building-{folder.name}-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         started, shown = time.monotonic(), [False]
-        store = ox.Store(str(tmp))
-        for index, (name, path) in enumerate(sources, start=1):
-            _progress(f"building the store: {index}/{len(sources)} files ({name})", started, shown)
-            if name == "ontology":
-                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
-            else:
-                store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
-        store.flush()
-        store.optimize()
-        quads = len(store)
-        del store
+        try:
+            quads = _fill(tmp, sources, started, shown)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         (tmp / COMPLETE).write_text(json.dumps({"sources": [n for n, _ in sources], "quads": quads}),
                                     encoding="utf-8")
         os.replace(tmp, folder)
@@ -137,6 +134,43 @@ def _build(folder: Path, sources: list[tuple[str, Path]], root: Path) -> None:
     finally:
         fcntl.flock(lock, fcntl.LOCK_UN)
         os.close(lock)
+
+
+def _fill(tmp: Path, sources: list[tuple[str, Path]], started: float, shown: list[bool]) -> int:
+    """Bulk-load the sources into a new store at `tmp` and write its comparison tables beside it. The
+    loader runs in a thread (it releases the GIL) while this thread reads the same files for the tables,
+    so the tables cost little more than the load on a machine with two cores or more."""
+    store = ox.Store(str(tmp))
+    failed: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            for index, (name, path) in enumerate(sources, start=1):
+                _progress(f"building the store: {index}/{len(sources)} files ({name})", started, shown)
+                if name == "ontology":
+                    store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+                else:
+                    store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+        except BaseException as exc:  # handed to the building thread below
+            failed.append(exc)
+
+    loader = threading.Thread(target=load, name="claimkb-store-loader", daemon=True)
+    loader.start()
+    collector = derived.Collector()
+    try:
+        for name, path in sources:
+            if name != "ontology":
+                collector.read(path)
+    finally:
+        loader.join()
+    if failed:
+        raise failed[0]
+    store.flush()
+    store.optimize()
+    quads = len(store)
+    del store
+    collector.write(tmp)
+    return quads
 
 
 def _collect(stores: Path, keep: Path, limit: int = 8) -> None:
