@@ -33,6 +33,39 @@ class Kb:
         }
         return sort_sets(query, self.backend.select(bind(query, terms), trusted=True))
 
+    def figures(self, quantities: list[Term] | None = None) -> list[dict[str, Term]]:
+        """The rows of `comparable-values` (all, or for these quantities): from the tables derived when
+        the persistent store was built when there are some, else by running the query."""
+        derived = getattr(self.backend, "derived", None)
+        if derived is not None:
+            return derived.figures(None if quantities is None else [q.value for q in quantities])
+        if quantities is None:
+            return self.run("comparable-values").rows
+        return self.run("comparable-values", {"quantity": quantities}).rows if quantities else []
+
+    def figures_to_compare(self, claims: list[Term]) -> tuple[list[dict[str, Term]], dict | None]:
+        """Figure rows to compare these claims with, and the number of figures per (quantity, unit) when
+        the rows are only those near the claims' periods (from the derived tables); else every figure of
+        their quantities (by query) and None."""
+        from .conflicts import COMPARED_SHOWN
+
+        mine = self.run("comparable-values", {"claim": claims}).rows if claims else []
+        derived = getattr(self.backend, "derived", None)
+        if derived is not None:
+            return derived.figures_near(mine, COMPARED_SHOWN)
+        quantities = list({row["quantity"]: None for row in mine})
+        return (self.run("comparable-values", {"quantity": quantities}).rows if quantities else []), None
+
+    def changed_hops(self, quantity: Term | None = None) -> list[dict[str, Term]]:
+        """The rows of `relay-hops changed=true` (all, or where either side measures the quantity)."""
+        derived = getattr(self.backend, "derived", None)
+        if derived is not None:
+            return derived.changed_hops(None if quantity is None else quantity.value)
+        params: dict[str, str | Term] = {"changed": "true"}
+        if quantity is not None:
+            params["quantity"] = quantity
+        return self.run("relay-hops", params).rows
+
 
 def claim_iri(text: str) -> str:
     """`D01-c02`, `claim:D01-c02` or a full IRI -> the claim's IRI."""
@@ -89,22 +122,28 @@ def trace(kb: Kb, text: str) -> Trace:
     table = kb.run("claims", {"claim": list({row["claim"]: None for row in found.rows})})
     claims = [row["claim"] for row in table.rows]
     hops = kb.run("relay-hops", {"claim": claims})
-    from .conflicts import compared_with
+    from .conflicts import Comparer
 
-    quantities = list({row["quantity"]: None for row in table.rows if "quantity" in row})
-    figures = kb.run("comparable-values", {"quantity": quantities}).rows if quantities else []
+    comparer = Comparer(*kb.figures_to_compare(claims))
+    by_relay = hop_index(hops)
     traced = []
     for row in table.rows:
-        compared, totals = compared_with(row["claim"].value, figures)
-        traced.append(TracedClaim(row, chain(hops, row["claim"].value), compared, totals))
+        compared, totals = comparer.compare(row["claim"].value)
+        traced.append(TracedClaim(row, chain(by_relay, row["claim"].value), compared, totals))
     return Trace(text, value, traced, table)
 
 
-def chain(hops: ResultTable, start: str) -> list[Hop]:
-    """Order relay hops depth-first from `start` back to the earliest claims (a relay may cite several)."""
+def hop_index(hops: ResultTable) -> dict[str, list[dict[str, Term]]]:
     by_relay: dict[str, list[dict[str, Term]]] = {}
     for row in hops.rows:
         by_relay.setdefault(row["relay"].value, []).append(row)
+    return by_relay
+
+
+def chain(hops: ResultTable | dict[str, list[dict[str, Term]]], start: str) -> list[Hop]:
+    """Order relay hops depth-first from `start` back to the earliest claims (a relay may cite several).
+    `hops` is the relay-hops table, or its `hop_index` when several chains are drawn from one table."""
+    by_relay = hops if isinstance(hops, dict) else hop_index(hops)
     out: list[Hop] = []
     seen: set[str] = set()
 
@@ -169,16 +208,23 @@ def find_claimant(kb: Kb, name: str) -> dict[str, Term]:
 
 # -- disagreements ------------------------------------------------------------------------------
 
-DISAGREEMENT_COLUMNS = ["kind", "quantity", "claim", "other", "claimValue", "otherValue", "reason"]
+DISAGREEMENT_COLUMNS = ["kind", "quantity", "claim", "other", "claimValue", "otherValue", "reason",
+                        "claimCount", "otherCount"]
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def disagreements(kb: Kb, quantity: str | None = None) -> ResultTable:
-    """Numeric conflicts, misreported relays and curated contradictions, each row with its reason."""
-    from .conflicts import conflicts
+    """Numeric conflicts, misreported relays and curated contradictions, each row with its reason.
 
-    params: dict[str, str | Term] = {"quantity": quantity} if quantity else {}
+    A numeric conflict is one row per two distinct figures that conflict: `claim` and `other` are the
+    first of the claims stating each figure, `claimCount` and `otherCount` how many claims state it
+    (a figure and its faithful relays), so a figure relayed forty times is not forty rows."""
+    from .conflicts import conflict_groups
+
+    quantity_term = coerce(kb.catalogue.get("comparable-values").param("quantity"), quantity) if quantity else None
     rows: list[dict[str, Term]] = []
-    for first, second in conflicts(kb.run("comparable-values", params).rows):
+    for firsts, seconds in conflict_groups(kb.figures(None if quantity_term is None else [quantity_term])):
+        first, second = firsts[0], seconds[0]
         row = {"quantity": first["quantity"], "claim": first["claim"], "other": second["claim"]}
         for side, figure in (("claim", first), ("other", second)):
             for key, name in (("value", "Value"), ("comparator", "Comparator"), ("low", "Low"), ("high", "High"),
@@ -195,12 +241,11 @@ def disagreements(kb: Kb, quantity: str | None = None) -> ResultTable:
             "reason": Term.literal(
                 f"same quantity and overlapping periods ({_window(row, 'claim')} vs "
                 f"{_window(row, 'other')}), value intervals {_interval(row, 'claim')} and "
-                f"{_interval(row, 'other')} do not overlap"),
+                f"{_interval(row, 'other')} do not overlap" + _stated_by(len(firsts), len(seconds))),
+            "claimCount": Term.literal(str(len(firsts)), XSD_INTEGER),
+            "otherCount": Term.literal(str(len(seconds)), XSD_INTEGER),
         })
-    relay_params: dict[str, str | Term] = {"changed": "true"}
-    if quantity:
-        relay_params["quantity"] = quantity
-    for row in kb.run("relay-hops", relay_params).rows:
+    for row in kb.changed_hops(quantity_term):
         rows.append({
             "kind": Term.literal("misreported relay"),
             "quantity": row.get("relayQuantity") or row.get("sourceQuantity"),
@@ -208,7 +253,8 @@ def disagreements(kb: Kb, quantity: str | None = None) -> ResultTable:
             "other": row["source"],
             "claimValue": row.get("relayValue"),
             "otherValue": row.get("sourceValue"),
-            "reason": Term.literal(f"relays {_local(row['source'].value)}: {row['reason'].value}"),
+            "reason": Term.literal(f"relays {_local(row['source'].value)}: "
+                                   f"{row['reason'].value if 'reason' in row else 'see relay-hops'}"),
         })
     if not quantity:
         for row in kb.run("contradictions", {"stance": Term.iri("https://w3id.org/claimkb/ns#Contradicts")}).rows:
@@ -219,6 +265,12 @@ def disagreements(kb: Kb, quantity: str | None = None) -> ResultTable:
                 "reason": row["description"],
             })
     return ResultTable(DISAGREEMENT_COLUMNS, [{k: v for k, v in r.items() if v is not None} for r in rows])
+
+
+def _stated_by(claims: int, others: int) -> str:
+    if claims == others == 1:
+        return ""
+    return f"; stated by {claims} and {others} claims"
 
 
 def _local(iri: str) -> str:

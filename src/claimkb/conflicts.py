@@ -18,13 +18,18 @@ from .results import Term
 
 
 class Figure:
-    __slots__ = ("row", "claim", "low", "high")
+    __slots__ = ("row", "claim", "low", "high", "members")
 
     def __init__(self, row: dict[str, Term]) -> None:
         self.row = row
         self.claim = row["claim"].value
         self.low = Decimal(row["low"].value) if "low" in row else None  # None: open below
         self.high = Decimal(row["high"].value) if "high" in row else None  # None: open above
+        self.members: list[Figure] = [self]  # the claims that state this very figure (same window too)
+
+    def key(self) -> tuple:
+        row = self.row
+        return tuple(row[k].value if k in row else None for k in ("value", "comparator", "low", "high"))
 
 
 class Window:
@@ -49,15 +54,30 @@ class Window:
         return out
 
 
-def conflicts(rows: list[dict[str, Term]]) -> list[tuple[dict[str, Term], dict[str, Term]]]:
-    """Conflicting pairs (claim, other) with claim < other, ordered like `comparisons.rq`."""
+def _distinct(figures: list[Figure]) -> list[Figure]:
+    """One figure per distinct (value, comparator, interval), carrying every claim that states it; the
+    representative is the claim that sorts first."""
+    by_key: dict[tuple, Figure] = {}
+    for figure in sorted(figures, key=lambda f: f.claim):
+        first = by_key.setdefault(figure.key(), figure)
+        if first is not figure:
+            first.members.append(figure)
+    return list(by_key.values())
+
+
+def conflict_groups(rows: list[dict[str, Term]]) -> list[tuple[list[dict[str, Term]], list[dict[str, Term]]]]:
+    """Conflicting figures, one pair per two distinct figures that conflict, each side with every claim
+    that states it (the first sorts first), ordered by quantity and first claims. A figure relayed by
+    forty outlets against a rival figure is one pair, not forty."""
     groups: dict[tuple[str, str], dict[tuple[str, str], list[Figure]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         key = (row["quantity"].value, row["unit"].value)
         groups[key][(row["windowStart"].value, row["windowEnd"].value)].append(Figure(row))
-    pairs: dict[tuple[str, str, str], tuple[dict, dict]] = {}
+    pairs: dict[tuple[str, str, str], tuple[Figure, Figure]] = {}
     for (quantity, _unit), by_window in groups.items():
-        windows = [(Window(start, end, figures), figures) for (start, end), figures in sorted(by_window.items())]
+        windows = [(Window(start, end, distinct), distinct)
+                   for (start, end), figures in sorted(by_window.items())
+                   for distinct in [_distinct(figures)]]
         for i, (window, figures) in enumerate(windows):
             # windows sorted by start: later ones overlap this one while they start before it ends
             for other_window, _ in windows[i:]:
@@ -65,10 +85,21 @@ def conflicts(rows: list[dict[str, Term]]) -> list[tuple[dict[str, Term], dict[s
                     break
                 for figure in figures:
                     for other in other_window.disjoint_from(figure):
-                        if figure.claim == other.claim:
-                            continue
                         a, b = (figure, other) if figure.claim < other.claim else (other, figure)
-                        pairs[(quantity, a.claim, b.claim)] = (a.row, b.row)
+                        pairs[(quantity, a.claim, b.claim)] = (a, b)
+    return [([m.row for m in pairs[key][0].members], [m.row for m in pairs[key][1].members])
+            for key in sorted(pairs)]
+
+
+def conflicts(rows: list[dict[str, Term]]) -> list[tuple[dict[str, Term], dict[str, Term]]]:
+    """Every conflicting pair of claims (claim, other) with claim < other, ordered like `comparisons.rq`."""
+    pairs: dict[tuple[str, str, str], tuple[dict, dict]] = {}
+    for firsts, seconds in conflict_groups(rows):
+        for a in firsts:
+            for b in seconds:
+                x, y = (a, b) if a["claim"].value < b["claim"].value else (b, a)
+                if x["claim"].value != y["claim"].value:
+                    pairs[(x["quantity"].value, x["claim"].value, y["claim"].value)] = (x, y)
     return [pairs[key] for key in sorted(pairs)]
 
 
@@ -84,31 +115,84 @@ def _relation(a: Figure, b: Figure) -> str:
     return "agree"
 
 
+ORDER = {"disagree": 0, "agree": 1, "different period": 2}
+
+
+class Comparer:
+    """Compares claims with the other figures on their quantity and unit. Built once from the figure rows;
+    each comparison visits only the windows that overlap the claim's, so tracing a figure of a quantity
+    with a hundred thousand figures costs the figures of its own period, not all of them."""
+
+    def __init__(self, rows: list[dict[str, Term]], sizes: dict[tuple[str, str], int] | None = None) -> None:
+        """`rows` are figure rows (comparable-values); `sizes` the number of figures each (quantity, unit)
+        has in all, when `rows` hold only some of them."""
+        self.sizes = sizes or {}
+        self.mine: dict[str, Figure] = {}
+        groups: dict[tuple[str, str], list[Figure]] = defaultdict(list)
+        for row in rows:
+            figure = Figure(row)
+            self.mine.setdefault(figure.claim, figure)
+            groups[(row["quantity"].value, row["unit"].value)].append(figure)
+        self.groups = {}
+        for key, figures in groups.items():
+            by_window: dict[tuple[str, str], list[Figure]] = defaultdict(list)
+            for figure in figures:
+                by_window[(figure.row["windowStart"].value, figure.row["windowEnd"].value)].append(figure)
+            windows = sorted(by_window.items())
+            self.groups[key] = (windows, sorted(figures, key=lambda f: f.claim), self.sizes.get(key, len(figures)))
+
+    def compare(self, claim: str) -> tuple[list[dict[str, Term]], dict[str, int]]:
+        """The other figures on the claim's quantity and unit, marked agree / disagree / different period, in
+        the row shape of `comparisons.rq` (disagreements first, then agreements, then other periods, at most
+        COMPARED_SHOWN of them), and the count of each relation."""
+        me = self.mine.get(claim)
+        if me is None:
+            return [], {}
+        windows, by_claim, size = self.groups[(me.row["quantity"].value, me.row["unit"].value)]
+        start, end = me.row["windowStart"].value, me.row["windowEnd"].value
+        near: list[tuple[int, str, Figure, str]] = []
+        overlapping: set[int] = set()
+        own = 0
+        for (w_start, w_end), figures in windows:
+            if w_start > end:
+                break
+            if w_end < start:
+                continue
+            for other in figures:
+                if other.claim == claim:
+                    own += 1
+                    continue
+                relation = _relation(me, other)
+                overlapping.add(id(other))
+                near.append((ORDER[relation], other.claim, other, relation))
+        counts = {"disagree": 0, "agree": 0, "different period": 0}
+        for _, _, _, relation in near:
+            counts[relation] += 1
+        counts["different period"] = size - own - len(near)
+        totals = {relation: n for relation, n in counts.items() if n}
+        near.sort(key=lambda item: (item[0], item[1]))
+        chosen = [(other, relation) for _, _, other, relation in near[:COMPARED_SHOWN]]
+        for other in by_claim:
+            if len(chosen) >= COMPARED_SHOWN:
+                break
+            if other.claim != claim and id(other) not in overlapping:
+                chosen.append((other, "different period"))
+        return [_shown(me, other, relation) for other, relation in chosen], totals
+
+
+def _shown(me: Figure, other: Figure, relation: str) -> dict[str, Term]:
+    row = other.row
+    shown = {"quantity": row["quantity"], "relation": Term.literal(relation), "claim": me.row["claim"],
+             "other": row["claim"], "unit": row["unit"]}
+    for field, name in (("value", "Value"), ("comparator", "Comparator"), ("low", "Low"), ("high", "High"),
+                        ("windowStart", "WindowStart"), ("windowEnd", "WindowEnd")):
+        if field in row:
+            shown[f"other{name}"] = row[field]
+        if field in me.row:
+            shown[f"claim{name}"] = me.row[field]
+    return shown
+
+
 def compared_with(claim: str, rows: list[dict[str, Term]]) -> tuple[list[dict[str, Term]], dict[str, int]]:
-    """The other figures on the claim's quantity and unit, marked agree / disagree / different period, in the
-    row shape of `comparisons.rq` (disagreements first, then agreements, then other periods, at most
-    COMPARED_SHOWN of them), and the count of each relation."""
-    mine = [Figure(r) for r in rows if r["claim"].value == claim]
-    if not mine:
-        return [], {}
-    me = mine[0]
-    key = (me.row["quantity"].value, me.row["unit"].value)
-    out: list[tuple[int, str, dict[str, Term]]] = []
-    totals: dict[str, int] = {}
-    order = {"disagree": 0, "agree": 1, "different period": 2}
-    for row in rows:
-        if row["claim"].value == claim or (row["quantity"].value, row["unit"].value) != key:
-            continue
-        relation = _relation(me, Figure(row))
-        totals[relation] = totals.get(relation, 0) + 1
-        shown = {"quantity": row["quantity"], "relation": Term.literal(relation), "claim": me.row["claim"],
-                 "other": row["claim"], "unit": row["unit"]}
-        for field, name in (("value", "Value"), ("comparator", "Comparator"), ("low", "Low"), ("high", "High"),
-                            ("windowStart", "WindowStart"), ("windowEnd", "WindowEnd")):
-            if field in row:
-                shown[f"other{name}"] = row[field]
-            if field in me.row:
-                shown[f"claim{name}"] = me.row[field]
-        out.append((order[relation], row["claim"].value, shown))
-    out.sort(key=lambda item: (item[0], item[1]))
-    return [shown for _, _, shown in out[:COMPARED_SHOWN]], totals
+    """One claim compared with the figure rows (see Comparer.compare)."""
+    return Comparer(rows).compare(claim)

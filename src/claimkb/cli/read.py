@@ -246,6 +246,8 @@ def disagreements(
       claimkb disagreements --quantity qk:ru-casualties-daily-mean-month --format csv
     """
     table = find_disagreements(open_kb(kb, endpoint, timeout), quantity)
+    if fmt is Format.table:  # the counts are in each conflict's reason when they are not 1
+        table = table.only([c for c in table.variables if c not in ("claimCount", "otherCount")])
     output.table(table, fmt, empty="No disagreements found.")
 
 
