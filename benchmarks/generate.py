@@ -149,8 +149,10 @@ def generate(claims: int, seed: int, out: Path) -> dict:
     doc_no = 0
     recent: list[dict] = []  # claims that can be relayed: news relays what is recent ...
     hot: list[dict] = []  # ... and a few stories that many outlets pick up; popularity does not grow with N
-    carried: dict[int, int] = {}
+    carried: dict[str, int] = {}
     trace_pick: dict | None = None
+    carriers: dict[int, int] = {}  # how many claims state each number
+    candidates: list[int] = []  # primary figures, for a typical trace
     while made < claims:
         doc_no += 1
         doc = f"{ID}doc/syn-d{doc_no:07d}"
@@ -206,7 +208,10 @@ def generate(claims: int, seed: int, out: Path) -> dict:
                           "window": window, "root": claim, "hops": 1, "author": author, "relays": 0}
                 recent.append(record)
                 carried[author] = carried.get(author, 0) + 1
+                carriers[value] = carriers.get(value, 0) + 1
                 manifest["primaries"] += 1
+                if made > claims // 10 and comparator == "exactly" and len(candidates) < 5000:
+                    candidates.append(value)
                 if rng.random() < 0.03:
                     hot.append(record)
                     del hot[:-40]
@@ -227,6 +232,7 @@ def generate(claims: int, seed: int, out: Path) -> dict:
                     triples += quantity_triples(iri(rival["claim"] + "-value"), concept, unit, rival["value"],
                                                 "exactly", window)
                     recent.append(rival)
+                    carriers[rival["value"]] = carriers.get(rival["value"], 0) + 1
                     manifest["conflicts"].append([concept, window[0]])
                     carried[rival["author"]] = carried.get(rival["author"], 0) + 1
                     made += 1
@@ -258,6 +264,7 @@ def generate(claims: int, seed: int, out: Path) -> dict:
                                             window)
                 recent.append({**source, "claim": claim, "value": value, "comparator": comparator, "window": window,
                                "hops": source["hops"] + 1})
+                carriers[value] = carriers.get(value, 0) + 1
                 carried[author] = carried.get(author, 0) + 1
             if len(recent) > 4000:
                 del recent[:2000]
@@ -265,9 +272,11 @@ def generate(claims: int, seed: int, out: Path) -> dict:
     writer.flush()
     manifest["documents"] = doc_no
     manifest["affected"] = sorted([list(group) for group in affected])
-    pick = trace_pick or recent[0]
-    manifest["trace_value"] = pick["value"]
-    manifest["trace_claim"] = pick["claim"]
+    # a typical figure to trace (relayed by a handful of outlets), and a story many outlets picked up
+    typical = next((v for v in candidates if 10 <= carriers[v] <= 30), candidates[0] if candidates else recent[0]["value"])
+    manifest["trace_value"], manifest["trace_claims"] = typical, carriers.get(typical, 0)
+    popular = (trace_pick or recent[0])["value"]
+    manifest["popular_value"], manifest["popular_claims"] = popular, carriers.get(popular, 0)
     manifest["who_claimant"] = min(carried, key=lambda a: (abs(carried[a] - 200), a))  # a mid-sized claimant
     manifest["who_claims"] = carried[manifest["who_claimant"]]
     manifest["quantity"] = concepts[0]
