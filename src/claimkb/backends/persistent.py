@@ -32,6 +32,7 @@ from .. import __version__, derived
 ONTOLOGY_GRAPH = "https://w3id.org/claimkb/id/graph/ontology"
 COMPLETE = "claimkb-store.json"
 STORE_FORMAT = 2  # 2: with the derived comparison tables
+LOADERS = 2
 
 
 def cache_root() -> Path:
@@ -137,32 +138,46 @@ def _build(folder: Path, sources: list[tuple[str, Path]], root: Path) -> None:
 
 
 def _fill(tmp: Path, sources: list[tuple[str, Path]], started: float, shown: list[bool]) -> int:
-    """Bulk-load the sources into a new store at `tmp` and write its comparison tables beside it. The
-    loader runs in a thread (it releases the GIL) while this thread reads the same files for the tables,
-    so the tables cost little more than the load on a machine with two cores or more."""
+    """Bulk-load the sources into a new store at `tmp` and write its comparison tables beside it.
+
+    Loader threads (pyoxigraph releases the GIL while loading; RocksDB ingests their files safely, as
+    `oxigraph load` does with several files) take the files one by one, while this thread reads the
+    same files for the tables. The loaders skip IRI validation (`lenient`): the tables' reader parses
+    every graph file strictly, and a syntax error there fails the build."""
     store = ox.Store(str(tmp))
     failed: list[BaseException] = []
+    pending = list(enumerate(sources, start=1))
+    claim = threading.Lock()
 
     def load() -> None:
-        try:
-            for index, (name, path) in enumerate(sources, start=1):
-                _progress(f"building the store: {index}/{len(sources)} files ({name})", started, shown)
+        while not failed:
+            with claim:
+                if not pending:
+                    return
+                index, (name, path) = pending.pop(0)
+            _progress(f"building the store: {index}/{len(sources)} files ({name})", started, shown)
+            try:
                 if name == "ontology":
                     store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
                 else:
-                    store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
-        except BaseException as exc:  # handed to the building thread below
-            failed.append(exc)
+                    store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG, lenient=True)
+            except BaseException as exc:  # handed to the building thread below
+                failed.append(exc)
 
-    loader = threading.Thread(target=load, name="claimkb-store-loader", daemon=True)
-    loader.start()
+    loaders = [threading.Thread(target=load, name=f"claimkb-store-loader-{n}", daemon=True)
+               for n in range(LOADERS)]
+    for loader in loaders:
+        loader.start()
     collector = derived.Collector()
     try:
         for name, path in sources:
             if name != "ontology":
                 collector.read(path)
+    except BaseException as exc:
+        failed.append(exc)
     finally:
-        loader.join()
+        for loader in loaders:
+            loader.join()
     if failed:
         raise failed[0]
     store.flush()
