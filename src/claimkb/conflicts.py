@@ -17,19 +17,38 @@ from decimal import Decimal
 from .results import Term
 
 
+_UNREAD = object()
+
+
 class Figure:
-    __slots__ = ("row", "claim", "low", "high", "members")
+    """One figure row; its bounds are read as decimals only when compared (most rows of a big quantity
+    repeat a figure already read, see `_distinct`)."""
+
+    __slots__ = ("row", "claim", "_low", "_high", "members")
 
     def __init__(self, row: dict[str, Term]) -> None:
         self.row = row
         self.claim = row["claim"].value
-        self.low = Decimal(row["low"].value) if "low" in row else None  # None: open below
-        self.high = Decimal(row["high"].value) if "high" in row else None  # None: open above
+        self._low = self._high = _UNREAD
         self.members: list[Figure] = [self]  # the claims that state this very figure (same window too)
+
+    @property
+    def low(self) -> Decimal | None:  # None: open below
+        if self._low is _UNREAD:
+            self._low = Decimal(self.row["low"].value) if "low" in self.row else None
+        return self._low
+
+    @property
+    def high(self) -> Decimal | None:  # None: open above
+        if self._high is _UNREAD:
+            self._high = Decimal(self.row["high"].value) if "high" in self.row else None
+        return self._high
 
     def key(self) -> tuple:
         row = self.row
-        return tuple(row[k].value if k in row else None for k in ("value", "comparator", "low", "high"))
+        return (row["value"].value if "value" in row else None,
+                row["comparator"].value if "comparator" in row else None,
+                row["low"].value if "low" in row else None, row["high"].value if "high" in row else None)
 
 
 class Window:
