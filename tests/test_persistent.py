@@ -80,3 +80,17 @@ def test_a_graph_store_url_in_the_environment_does_not_disturb_local_commands(cl
     monkeypatch.setenv("CLAIMKB_STORE_MODE", "sideways")
     run = cli("who")
     assert (run.code, run.err.splitlines()[0]) == (1, "Error: CLAIMKB_STORE_MODE is 'sideways'")
+
+
+def test_a_build_that_takes_a_while_shows_progress_on_stderr(disk, monkeypatch, capsys):
+    from claimkb import resources
+    from claimkb.backends import persistent
+    from claimkb.backends.local import LocalBackend
+
+    monkeypatch.setattr(persistent.Progress, "AFTER", 0.0)
+    LocalBackend(resources.kb_dir(), resources.ontology_dir() / "claimkb.ttl")
+    err = capsys.readouterr().err
+    assert "building the store [" in err and "files loaded" in err
+    assert err.rstrip().splitlines()[-1].startswith("built the store: ")
+    LocalBackend(resources.kb_dir(), resources.ontology_dir() / "claimkb.ttl")  # reopened: silent
+    assert capsys.readouterr().err == ""

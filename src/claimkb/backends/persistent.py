@@ -103,12 +103,49 @@ def open_store(graph_files: list[Path], ontology: Path | None) -> tuple[ox.Store
     return ox.Store.read_only(str(folder)), folder
 
 
-def _progress(message: str, started: float, shown: list[bool]) -> None:
-    if time.monotonic() - started > 1.0:
-        end = "\r" if sys.stderr.isatty() else "\n"
-        sys.stderr.write(f"{message}{end}")
+class Progress:
+    """A progress bar on stderr for a build that takes over a second: redrawn every second on a
+    terminal, a line every ten seconds otherwise (a CI log), and a closing line once it was shown."""
+
+    AFTER = 1.0  # seconds before the bar appears
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.phase = total, 0, "loading"
+        self.started = time.monotonic()
+        self.shown = False
+        self.tty = sys.stderr.isatty()
+        self.finished = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, name="claimkb-store-progress", daemon=True)
+        self.ticker.start()
+
+    def _tick(self) -> None:
+        interval = 1.0 if self.tty else 10.0
+        if self.finished.wait(self.AFTER):
+            return
+        while True:
+            self._draw()
+            if self.finished.wait(interval):
+                return
+
+    def _draw(self) -> None:
+        width = 30
+        filled = width * self.done // max(1, self.total)
+        bar = "#" * filled + "." * (width - filled)
+        line = (f"building the store [{bar}] {self.done}/{self.total} files loaded, {self.phase}, "
+                f"{time.monotonic() - self.started:.0f} s")
+        sys.stderr.write(f"\r{line}" if self.tty else f"{line}\n")
         sys.stderr.flush()
-        shown[0] = True
+        self.shown = True
+
+    def close(self, quads: int | None) -> None:
+        self.finished.set()
+        self.ticker.join()
+        if self.shown:
+            if self.tty:
+                sys.stderr.write("\n")
+            if quads is not None:
+                sys.stderr.write(f"built the store: {quads} quads in {time.monotonic() - self.started:.1f} s\n")
+            sys.stderr.flush()
 
 
 def _build(folder: Path, sources: list[tuple[str, Path]], root: Path) -> None:
@@ -120,24 +157,25 @@ def _build(folder: Path, sources: list[tuple[str, Path]], root: Path) -> None:
             return
         tmp = folder.with_name(f".building-{folder.name}-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
-        started, shown = time.monotonic(), [False]
+        progress = Progress(len(sources))
+        quads = None
         try:
-            quads = _fill(tmp, sources, started, shown)
+            quads = _fill(tmp, sources, progress)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        finally:
+            progress.close(quads)
         (tmp / COMPLETE).write_text(json.dumps({"sources": [n for n, _ in sources], "quads": quads}),
                                     encoding="utf-8")
         os.replace(tmp, folder)
-        if shown[0]:
-            sys.stderr.write(f"built the store: {quads} quads in {time.monotonic() - started:.1f} s\n")
         _collect(root / "stores", keep=folder)
     finally:
         fcntl.flock(lock, fcntl.LOCK_UN)
         os.close(lock)
 
 
-def _fill(tmp: Path, sources: list[tuple[str, Path]], started: float, shown: list[bool]) -> int:
+def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int:
     """Bulk-load the sources into a new store at `tmp` and write its comparison tables beside it.
 
     Loader threads (pyoxigraph releases the GIL while loading; RocksDB ingests their files safely, as
@@ -155,7 +193,6 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], started: float, shown: lis
                 if not pending:
                     return
                 index, (name, path) = pending.pop(0)
-            _progress(f"building the store: {index}/{len(sources)} files ({name})", started, shown)
             try:
                 if name == "ontology":
                     store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
@@ -163,6 +200,8 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], started: float, shown: lis
                     store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG, lenient=True)
             except BaseException as exc:  # handed to the building thread below
                 failed.append(exc)
+            with claim:
+                progress.done += 1
 
     loaders = [threading.Thread(target=load, name=f"claimkb-store-loader-{n}", daemon=True)
                for n in range(LOADERS)]
@@ -180,10 +219,12 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], started: float, shown: lis
             loader.join()
     if failed:
         raise failed[0]
+    progress.phase = "compacting"
     store.flush()
     store.optimize()
     quads = len(store)
     del store
+    progress.phase = "writing the comparison tables"
     collector.write(tmp)
     return quads
 
