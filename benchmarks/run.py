@@ -41,14 +41,13 @@ ENGINES = ["rdflib", "embedded", "server"]
 
 def answer(kb, question: str, manifest: dict) -> int:
     from claimkb.answers import disagreements, find_claimant, trace
-    from claimkb.results import Term
 
     if question == "trace":
         return len(trace(kb, str(manifest["trace_value"])).claims)
     if question == "who":
-        agent = find_claimant(kb, manifest["who_claimant"])
-        found = kb.run("claims-by-claimant", {"claimant": agent["agent"]}).rows
-        return len(kb.run("claims", {"claim": [Term.iri(r["claim"].value) for r in found]}).rows)
+        from claimkb.cli.read import who_claims
+
+        return len(who_claims(kb, find_claimant(kb, manifest["who_claimant"]), full=False).rows)
     if question == "dis-q":
         return len(disagreements(kb, manifest["quantity"]).rows)
     return len(disagreements(kb).rows)
@@ -207,7 +206,7 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float) -
             else:
                 runs = []
                 for _ in range(3):
-                    seconds, rss, code = timed_child(claimkb + cli_args(question, manifest) + options + ["--format", "json"],
+                    seconds, rss, code = timed_child(claimkb + cli_args(question, manifest) + options,
                                                      env=env, timeout=cap)
                     if code != 0:
                         raise SystemExit(f"{engine} {question}: claimkb exited {code}")

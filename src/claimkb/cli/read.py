@@ -215,13 +215,19 @@ def who(
         output.table(session.run("claimants"), fmt, empty="No claims in the knowledge base.")
         return
     agent = find_claimant(session, claimant)
-    found = session.run("claims-by-claimant", {"claimant": agent["agent"]}).rows
-    table = session.run("claims", {"claim": [row["claim"] for row in found]}) if found else ResultTable([])
+    table = who_claims(session, agent, full=fmt is not Format.table)
     if fmt is Format.table:
         output.note(f"{agent['label'].value} ({_v(agent, 'kind')}): {len(table.rows)} claims")
-        table = table.only(["claim", "assertedStart", "assertedEnd", "text", "valueAsWritten", "document",
-                            "published"])
     output.table(table, fmt, empty=f"{agent['label'].value} asserts no claim in the knowledge base.")
+
+
+def who_claims(session, agent: dict[str, Term], full: bool) -> ResultTable:
+    """One claimant's claims: the columns a screen shows (one light query), or, for the machine
+    formats, every column of `claims` for each of them."""
+    found = session.run("claims-by-claimant", {"claimant": agent["agent"]})
+    if not full:
+        return found
+    return session.run("claims", {"claim": [row["claim"] for row in found.rows]}) if found.rows else ResultTable([])
 
 
 @app.command()

@@ -1,0 +1,43 @@
+"""The benchmark script runs end to end at a tiny size, so it does not rot between the runs recorded in
+docs/benchmarks.md (its timings are never asserted: they are measured and printed)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_benchmark_prints_one_row_per_engine_with_every_question(tmp_path):
+    engines = ["embedded"] + (["server"] if shutil.which("oxigraph") else [])
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "400",
+                          "--engines", ",".join(engines), "--work", str(tmp_path), "--cap", "120"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| 400 |")]
+    assert [row.split("|")[2].strip() for row in rows] == engines
+    results = json.loads((tmp_path / "results.json").read_text())
+    for engine in engines:
+        measured = results["runs"][f"400 {engine}"]
+        assert measured["quads"] > 400 * 10 and measured["peak"] > 0
+        assert set(measured["questions"]) == {"trace", "who", "dis-q", "dis"}
+        assert all(q["rows"] > 0 and q["warm"] > 0 for q in measured["questions"].values())
+
+
+@pytest.mark.parametrize("claims", [400])
+def test_the_corpus_is_the_same_for_the_same_seed(tmp_path, claims):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    first, second = generate(claims, 3, tmp_path / "a"), generate(claims, 3, tmp_path / "b")
+    assert first == second
+    files = sorted((tmp_path / "a" / "graphs").glob("*.trig"))
+    assert files and all(f.read_bytes() == (tmp_path / "b" / "graphs" / f.name).read_bytes() for f in files)
