@@ -2,10 +2,11 @@
 
 The rule (the same as `queries/comparisons.rq`): two figures conflict when they measure the same quantity
 in the same unit, their comparison windows overlap, and their value intervals do not. Figures are grouped
-by quantity, unit and exact window; within a pair of overlapping windows, the figures whose interval lies
-wholly above a figure's upper bound (or below its lower bound) are found by binary search over the
+by quantity, unit and exact window, and the claims stating the very same figure in a window (a figure and
+its faithful relays) are taken as one; within a pair of overlapping windows, the figures whose interval
+lies wholly above a figure's upper bound (or below its lower bound) are found by binary search over the
 group sorted by bound. Work grows with the number of figures, times the logarithm of a group's size, plus
-the number of conflicts reported.
+the number of conflicts reported. `Comparer` compares single claims the same way, for `trace`.
 """
 
 from __future__ import annotations
@@ -210,8 +211,3 @@ def _shown(me: Figure, other: Figure, relation: str) -> dict[str, Term]:
         if field in me.row:
             shown[f"claim{name}"] = me.row[field]
     return shown
-
-
-def compared_with(claim: str, rows: list[dict[str, Term]]) -> tuple[list[dict[str, Term]], dict[str, int]]:
-    """One claim compared with the figure rows (see Comparer.compare)."""
-    return Comparer(rows).compare(claim)
