@@ -12,8 +12,10 @@ two answers need, and two tables are written beside the store:
 
 They are named by the same fingerprint as the store and rebuilt with it, so they are never staler than
 the store. Values are written as Oxigraph returns them (canonical decimals), so an answer read from the
-tables equals the answer of the catalogue queries on the same store; `tests/test_derived.py` checks it on
-the bundled knowledge base and on a synthetic corpus. Other backends run the catalogue queries.
+tables equals the answer of the catalogue queries on the same store, for data the shapes accept (one
+text, one document and one quantity statement per claim: the queries would repeat a row for each extra
+one); `tests/test_derived.py` checks it on the bundled knowledge base and on a synthetic corpus. Other
+backends run the catalogue queries.
 """
 
 from __future__ import annotations
