@@ -284,13 +284,14 @@ def run_engine(engine: str, corpus: Path, work: Path, skip: list[str], cap: floa
     return result
 
 
-def predict(previous: dict | None, growth: float, key: str, question: str | None = None) -> float:
+def predict(previous: dict | None, growth: float, question: str | None = None) -> float:
+    """Seconds a step should take at this size: loading, or answering `question`."""
     if not previous:
         return 0.0
     if "load" not in previous:  # skipped or failed at the smaller size: it will not fit at a larger one
         return float("inf")
     if question is None:
-        return previous[key] * growth
+        return previous["load"] * growth
     entry = previous.get("questions", {}).get(question)
     if entry is None or "cold" not in entry:  # skipped, failed or over the cap at the smaller size
         return float("inf")
@@ -340,12 +341,12 @@ def main() -> None:
         growth = size / previous_size if previous_size else 1.0
         for engine in engines:
             before = previous.get(engine)
-            if predict(before, growth, "load") > args.load_cap:
-                predicted = predict(before, growth, "load")
+            if predict(before, growth) > args.load_cap:
+                predicted = predict(before, growth)
                 result = {"skipped": "not loaded at the smaller size" if predicted == float("inf")
                           else f"loading predicted at {predicted:.0f} s (cap {args.load_cap:.0f} s)"}
             else:
-                skip = [q for q in QUESTIONS if predict(before, growth, "load", q) > args.cap]
+                skip = [q for q in QUESTIONS if predict(before, growth, q) > args.cap]
                 print(f"{size} claims, {engine}...", file=sys.stderr)
                 result = run_engine(engine, corpus, args.work, skip, args.cap, args.load_cap)
                 for q in skip:

@@ -42,6 +42,7 @@ HOPS = "hops.jsonl"
 FIELDS = {CKB + "measures": 0, S + "unitText": 1, CKB + "comparator": 2, CKB + "windowStart": 3,
           CKB + "windowEnd": 4, CKB + "intervalLow": 5, CKB + "intervalHigh": 6, S + "value": 7}
 DECIMAL_FIELDS = (5, 6, 7)
+NO_FIGURE = [None] * len(FIELDS)  # a claim without a quantity statement (read only, never written)
 
 
 def canonical_decimal(lexical: str) -> str:
@@ -138,8 +139,7 @@ class Collector:
 
     def _figure(self, claim: str) -> list[list]:
         nodes = self.quantity_of.get(claim) or [None]
-        return [self.statements.get(node, [None] * len(FIELDS)) if node else [None] * len(FIELDS)
-                for node in nodes]
+        return [self.statements.get(node) or NO_FIGURE if node else NO_FIGURE for node in nodes]
 
     def _changes(self, relay: str, source: str):
         """The hop's row when something changed: relay-hops' rules, evaluated the same way."""
