@@ -309,8 +309,8 @@ class Sheet:
     stances: tuple[Stance, ...] = field(default=())
     agents: tuple[Agent, ...] = field(default=())
     reviews: tuple[Review, ...] = field(default=())
+    recorded_on: date  # the curation date: from the sheet or `import --recorded-on`, never the clock
     recorded_by: str = "claimkb-curators"
-    recorded_on: date = field(default_factory=date.today)
 
     def __post_init__(self) -> None:
         _check_id(self.recorded_by, "curation.recorded_by")

@@ -60,6 +60,9 @@ def validate(
 @app.command("import")
 def import_sheets(
     sheets: Annotated[list[Path], typer.Argument(help="Claim sheets (YAML); see docs/sheet-format.md.")],
+    recorded_on: Annotated[Optional[str], typer.Option(
+        "--recorded-on", metavar="YYYY-MM-DD", show_default=False,
+        help="The curation date for sheets that state none (ClaimReview: default its datePublished).")] = None,
     kb: KbOpt = None,
 ) -> None:
     """Build each claim sheet into its document's named graph in kb/graphs/, all or nothing.
@@ -76,8 +79,16 @@ def import_sheets(
     """
     from ..ingest.build import build, check_shapes, write
 
+    from datetime import date
+
+    day = None
+    if recorded_on is not None:
+        try:
+            day = date.fromisoformat(recorded_on)
+        except ValueError:
+            raise UsageError(f"--recorded-on {recorded_on!r} is not a date", hint="write it as YYYY-MM-DD") from None
     folder = kb_dir(kb)
-    built = build(list(sheets), folder)
+    built = build(list(sheets), folder, day)
     ontology = resources.ontology_dir()
     check_shapes(built, folder, ontology / "shapes.ttl", ontology / "claimkb.ttl")
     write(built, folder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -48,13 +49,17 @@ def _known_ids(kb_dir: Path, skip_graphs: set[str]) -> dict[str, set[str]]:
     return known
 
 
-def build(sheet_paths: list[Path], kb_dir: Path) -> list[Built]:
-    """Read, resolve and check every sheet; return the graph files to write. Writes nothing."""
+def build(sheet_paths: list[Path], kb_dir: Path, recorded_on: date | None = None) -> list[Built]:
+    """Read, resolve and check every sheet; return the graph files to write. Writes nothing.
+
+    A graph file is a pure function of its sheet: the curation date comes from the sheet (or from
+    `recorded_on` for sheets that state none), never from the clock, and the sheet's path is recorded
+    relative to the knowledge base."""
     problems: list[InputError] = []
     sheets = []
     for path in sheet_paths:
         try:
-            loaded = sheet_reader.load_any(path, kb_dir)
+            loaded = sheet_reader.load_any(path, kb_dir, recorded_on)
         except InputError as exc:
             problems.append(exc)
             continue
@@ -136,10 +141,12 @@ def _claim_clashes(sheets: list[tuple[Path, Sheet]]) -> InputError | None:
 
 
 def _display(path: Path, kb_dir: Path) -> str:
+    """The sheet's path as the graph records it: relative to the knowledge base, or its bare name when
+    it lies outside (no absolute or machine-specific path goes into kb/)."""
     try:
-        return str(path.resolve().relative_to(kb_dir.resolve().parent))
+        return path.resolve().relative_to(kb_dir.resolve()).as_posix()
     except ValueError:
-        return str(path)
+        return path.name
 
 
 def _reparse(expected_quads: int):

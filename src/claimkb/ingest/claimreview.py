@@ -41,7 +41,7 @@ def _depth(value: Any, level: int = 0) -> int:
     return level
 
 
-def load(path: Path) -> list[Sheet]:
+def load(path: Path, recorded_on: date | None = None) -> list[Sheet]:
     file = str(path)
     text = read_input(path)
     try:
@@ -60,7 +60,7 @@ def load(path: Path) -> list[Sheet]:
     problems: list[InputError] = []
     for index, item in enumerate(items, start=1):
         try:
-            sheet = _review(item, index, file, outer_context)
+            sheet = _review(item, index, file, outer_context, recorded_on)
         except InputError as exc:
             problems.append(exc)
             continue
@@ -128,7 +128,7 @@ def _party(obj: Any, where: str, file: str, kind: str) -> Agent | None:
         raise InputError(str(exc), file=file, where=where) from None
 
 
-def _review(item: Any, index: int, file: str, outer_context: Any) -> Sheet:
+def _review(item: Any, index: int, file: str, outer_context: Any, recorded_on: date | None) -> Sheet:
     where = f"review {index}"
     if not isinstance(item, dict):
         raise InputError("expected a JSON object", file=file, where=where)
@@ -195,5 +195,10 @@ def _review(item: Any, index: int, file: str, outer_context: Any) -> Sheet:
     except ValueError as exc:
         raise InputError(str(exc), file=file, where=where) from None
     agents = tuple(a for a in (reviewer, claimant) if a is not None)
+    recorded_on = recorded_on or published_day  # never the clock: the graph must not depend on the day
+    if recorded_on is None:
+        raise InputError("the review has no datePublished, so the day it is recorded on is unknown",
+                         file=file, where=f"{where}.datePublished",
+                         hint="pass --recorded-on YYYY-MM-DD to `claimkb import`")
     return Sheet(document=document, claims=(claim,), agents=agents, reviews=(review,),
-                 recorded_on=published_day or date.today())
+                 recorded_on=recorded_on)

@@ -102,26 +102,30 @@ class _Reader:
         return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def load_any(path: Path, kb_dir: Path | None = None) -> list[tuple[Sheet, list[InputError]]]:
-    """A claim sheet in any accepted form: YAML, CSV, or schema.org ClaimReview JSON-LD."""
+def load_any(path: Path, kb_dir: Path | None = None,
+             recorded_on: date | None = None) -> list[tuple[Sheet, list[InputError]]]:
+    """A claim sheet in any accepted form: YAML, CSV, or schema.org ClaimReview JSON-LD.
+
+    `recorded_on` is the curation date for sheets that do not state one (`import --recorded-on`)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         from . import tables
 
         data, problems = tables.load(path)
-        sheet, more = parse(data, str(path), kb_dir)
+        sheet, more = parse(data, str(path), kb_dir, recorded_on)
         return [(sheet, problems + more)]
     if suffix in (".json", ".jsonld"):
         from . import claimreview
 
-        return [(sheet, []) for sheet in claimreview.load(path)]
+        return [(sheet, []) for sheet in claimreview.load(path, recorded_on)]
     if suffix in (".yaml", ".yml"):
-        return [load(path, kb_dir)]
+        return [load(path, kb_dir, recorded_on)]
     raise InputError(f"unknown sheet format {suffix or '(no extension)'!r}", file=str(path),
                      hint="import .yaml, .csv, or ClaimReview .json / .jsonld files")
 
 
-def load(path: Path, kb_dir: Path | None = None) -> tuple[Sheet, list[InputError]]:
+def load(path: Path, kb_dir: Path | None = None,
+         recorded_on: date | None = None) -> tuple[Sheet, list[InputError]]:
     """Parse and validate one claim sheet: the claims that are sound, and the problems of the others.
 
     A problem in the document header (without which nothing resolves) is raised at once.
@@ -142,10 +146,11 @@ def load(path: Path, kb_dir: Path | None = None) -> tuple[Sheet, list[InputError
         raise InputError("the YAML is nested too deeply", file=file) from None
     except ValueError as exc:  # a constructor refused a value (e.g. a malformed number)
         raise InputError(f"not valid YAML: {exc}", file=file) from None
-    return parse(data, file, kb_dir)
+    return parse(data, file, kb_dir, recorded_on)
 
 
-def parse(data: Any, file: str, kb_dir: Path | None = None) -> tuple[Sheet, list[InputError]]:
+def parse(data: Any, file: str, kb_dir: Path | None = None,
+          recorded_on: date | None = None) -> tuple[Sheet, list[InputError]]:
     r = _Reader(file)
     top = r.mapping(data, "sheet", {"document", "claims", "stances", "curation", "agents", "reviews"})
     if "document" not in top:
@@ -184,13 +189,16 @@ def parse(data: Any, file: str, kb_dir: Path | None = None) -> tuple[Sheet, list
         except InputError as exc:
             problems.append(exc)
     curation = r.mapping(top.get("curation") or {}, "curation", {"recorded_by", "recorded_on"})
-    recorded_on = _iso(r, curation, "recorded_on", "curation")
+    stated = _iso(r, curation, "recorded_on", "curation")
+    if stated is None and recorded_on is None:
+        r.fail(None, None, "curation.recorded_on", "is missing: the sheet does not say when it was curated",
+               hint="add `curation: {recorded_on: YYYY-MM-DD}` to the sheet, or pass --recorded-on YYYY-MM-DD")
     try:
         sheet = Sheet(
             document=document, claims=tuple(claims), stances=stances, agents=tuple(agents),
             reviews=tuple(reviews),
             recorded_by=r.text(curation, "recorded_by", "curation") or "claimkb-curators",
-            recorded_on=recorded_on[0] if recorded_on else date.today(),
+            recorded_on=stated[0] if stated else recorded_on,
         )
     except ValueError as exc:
         raise InputError(str(exc), file=file, where="claims") from None

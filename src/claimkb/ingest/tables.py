@@ -2,6 +2,7 @@
 
 Columns (a header row names them; any order; empty cells are absent):
   document, title, kind, publisher, url, published, certainty, archive   the document (same on each row)
+  recorded_on, recorded_by                                                the curation (same on each row)
   claim, text, claimant, carriage, cue, quote, quotation, hedge, note     the claim
   value, as_written, unit, comparator, quantity, min, max                 its figure
   asserted, period, as_of                                                 its dates
@@ -24,7 +25,8 @@ from ..errors import InputError
 from . import read_input
 from .sheet import _Located
 
-DOCUMENT = ("document", "title", "kind", "publisher", "url", "published", "certainty", "archive")
+DOCUMENT = ("document", "title", "kind", "publisher", "url", "published", "certainty", "archive",
+            "recorded_on", "recorded_by")
 CLAIM = ("claim", "text", "claimant", "carriage", "cue", "quote", "quotation", "hedge", "note", "value",
          "as_written", "unit", "comparator", "quantity", "min", "max", "asserted", "period", "as_of", "relays", "primary_source", "first_appearance")
 
@@ -92,7 +94,11 @@ def load(path: Path) -> tuple[dict, list[InputError]]:
             head[key] = d[key]
     head["published"] = _date(d["published"], document["line"]) if "published" in d else _located(
         {"unstated": True}, document["line"])
-    data = _located({"document": _located(head, document["line"]), "claims": claims}, 1)
+    top = {"document": _located(head, document["line"]), "claims": claims}
+    curation = {key: d[key] for key in ("recorded_on", "recorded_by") if key in d}
+    if curation:
+        top["curation"] = _located(curation, document["line"])
+    data = _located(top, 1)
     return data, problems
 
 
