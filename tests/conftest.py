@@ -1,18 +1,10 @@
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 
-from claimkb import resources
-from claimkb.answers import Kb
-from claimkb.backends.local import LocalBackend
-from claimkb.catalogue import Catalogue
-from claimkb.cli import main
+import claimkb
 
-ROOT = Path(__file__).resolve().parent.parent
+from .helpers import Run, copy_kb, run_cli
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -27,39 +19,23 @@ def private_cache(tmp_path_factory):
         del os.environ["CLAIMKB_CACHE"]
     else:
         os.environ["CLAIMKB_CACHE"] = previous
-SHARED = ROOT.parent / "shared"
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture(scope="session")
-def kb() -> Kb:
-    backend = LocalBackend(resources.kb_dir(), resources.ontology_dir() / "claimkb.ttl")
-    return Kb(backend, Catalogue(resources.queries_dir()))
+def kb() -> claimkb.KnowledgeBase:
+    """The bundled knowledge base, opened once for the session."""
+    return claimkb.open()
 
 
 @pytest.fixture
-def cli(capsys):
+def cli():
     def run(*args: str) -> Run:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
+        return run_cli(*args)
 
     return run
 
 
 @pytest.fixture
-def kb_copy(tmp_path) -> Path:
+def kb_copy(tmp_path):
     """A writable copy of the bundled knowledge base."""
-    target = tmp_path / "kb"
-    shutil.copytree(resources.kb_dir(), target, ignore=shutil.ignore_patterns(".claimkb-*"))
-    return target
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return copy_kb(tmp_path / "kb")

@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from claimkb.ingest import dates, intervals
-from claimkb.model import Quantity, TimeRef, probability_band
+from claimkb.ingest import dates
+from claimkb.model import probability_band
 from claimkb.numbers import parse_number
 
 PUBLISHED = (date(2024, 11, 5), date(2024, 11, 6))
@@ -62,41 +62,6 @@ def test_numbers_are_read_however_they_are_written(text, value):
 @pytest.mark.parametrize("text", ["", "abc", "2/0", "meat"])
 def test_non_numbers_are_refused(text):
     assert parse_number(text) is None
-
-
-def q(value, comparator, minimum=None, maximum=None):
-    return Quantity(measures="x", value=None if value is None else Fraction(value), as_written="w",
-                    unit="u", comparator=comparator, minimum=minimum, maximum=maximum)
-
-
-@pytest.mark.parametrize(
-    ("quantity", "low", "high"),
-    [
-        (q("701650", "exactly"), Decimal("701645"), Decimal("701655")),
-        (q("600000", "exactly"), Decimal("550000"), Decimal("650000")),
-        (q("1354.2", "exactly"), Decimal("1354.15"), Decimal("1354.25")),
-        (q("1146", "approximately"), Decimal("1088.7"), Decimal("1203.3")),
-        (q("600000", "more-than"), Decimal("600000"), None),
-        (q("72899", "at-least"), Decimal("72899"), None),
-        (q("9", "up-to"), Decimal("0"), Decimal("9")),
-        (q("615000", "between", Decimal("600000"), Decimal("615000")), Decimal("600000"), Decimal("615000")),
-    ],
-)
-def test_value_interval_applies_comparator_and_rounding(quantity, low, high):
-    assert intervals.value_interval(quantity) == (low, high)
-
-
-def test_two_thirds_interval_rounds_outward():
-    low, high = intervals.value_interval(
-        Quantity(measures="x", value=Fraction(2, 3), as_written="two-thirds", unit="u",
-                 comparator="approximately"))
-    assert low <= Decimal(2) / 3 * Decimal("0.95") and high >= Decimal(2) / 3 * Decimal("1.05")
-
-
-def test_cumulative_figures_compare_over_their_as_of_dates():
-    period = TimeRef(start=date(2022, 2, 24), end=date(2024, 11, 4), cumulative=True,
-                     as_of=TimeRef(start=date(2024, 11, 4), end=date(2024, 11, 4)))
-    assert intervals.comparison_window(period) == (date(2024, 11, 4), date(2024, 11, 4))
 
 
 @pytest.mark.parametrize(

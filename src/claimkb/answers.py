@@ -1,70 +1,40 @@
-"""The questions the CLI answers, as functions over a backend and the query catalogue. No printing.
+"""The questions claimkb answers, assembled from catalogue query rows into records. No printing.
 
-Each answer is built only from catalogue queries, so the same questions run in any SPARQL web UI.
+Each answer is built from catalogue queries only (so the same questions run in any SPARQL web UI) and
+from the rules in `rules.py`; this module turns their rows into the typed records of `records.py`.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any
 
-from .backends.base import Backend
-from .catalogue import Catalogue, bind, coerce, expand_iri, sort_sets
+from . import rules
+from .conflicts import Finder, figures_from_rows
 from .errors import KbError, UsageError
-from .ingest.intervals import to_decimal
-from .namespaces import ID
+from .namespaces import CLAIM, CKB, QK
 from .namespaces import compact as compact_iri
 from .numbers import parse_number
+from .records import (
+    Agent,
+    Claim,
+    Comparison,
+    Disagreement,
+    Hop,
+    Records,
+    Trace,
+    TracedClaim,
+    DISAGREEMENT_COLUMNS,
+    value_of,
+)
 from .results import ResultTable, Term
+from .session import Session
 
-
-class Kb:
-    """A backend plus the catalogue: run a named query with parameters given as text or terms."""
-
-    def __init__(self, backend: Backend, catalogue: Catalogue) -> None:
-        self.backend = backend
-        self.catalogue = catalogue
-
-    def run(self, name: str, params: dict[str, str | Term | list[Term]] | None = None) -> ResultTable:
-        query = self.catalogue.get(name)
-        terms = {
-            key: value if isinstance(value, (Term, list)) else coerce(query.param(key), value)
-            for key, value in (params or {}).items()
-        }
-        return sort_sets(query, self.backend.select(bind(query, terms), trusted=True))
-
-    def figures(self, quantities: list[Term] | None = None) -> list[dict[str, Term]]:
-        """The rows of `comparable-values` (all, or for these quantities): from the tables derived when
-        the persistent store was built when there are some, else by running the query."""
-        derived = getattr(self.backend, "derived", None)
-        if derived is not None:
-            return derived.figures(None if quantities is None else [q.value for q in quantities])
-        if quantities is None:
-            return self.run("comparable-values").rows
-        return self.run("comparable-values", {"quantity": quantities}).rows if quantities else []
-
-    def figures_to_compare(self, claims: list[Term]) -> tuple[list[dict[str, Term]], dict | None]:
-        """Figure rows to compare these claims with, and the number of figures per (quantity, unit) when
-        the rows are only those near the claims' periods (from the derived tables); else every figure of
-        their quantities (by query) and None."""
-        from .conflicts import COMPARED_SHOWN
-
-        mine = self.run("comparable-values", {"claim": claims}).rows if claims else []
-        derived = getattr(self.backend, "derived", None)
-        if derived is not None:
-            return derived.figures_near(mine, COMPARED_SHOWN)
-        quantities = list({row["quantity"]: None for row in mine})
-        return (self.run("comparable-values", {"quantity": quantities}).rows if quantities else []), None
-
-    def changed_hops(self, quantity: Term | None = None) -> list[dict[str, Term]]:
-        """The rows of `relay-hops changed=true` (all, or where either side measures the quantity)."""
-        derived = getattr(self.backend, "derived", None)
-        if derived is not None:
-            return derived.changed_hops(None if quantity is None else quantity.value)
-        params: dict[str, str | Term] = {"changed": "true"}
-        if quantity is not None:
-            params["quantity"] = quantity
-        return self.run("relay-hops", params).rows
+COMPARED_SHOWN = 50  # comparisons listed per traced claim; the totals are always complete
 
 
 def claim_iri(text: str) -> str:
@@ -72,38 +42,190 @@ def claim_iri(text: str) -> str:
     text = text.strip()
     if text.startswith(("http://", "https://", "urn:")):
         return text
-    if text.startswith("claim:"):
-        text = text[len("claim:"):]
-    return f"{ID}claim/{text}"
+    return CLAIM[text.removeprefix("claim:")]
 
 
-# -- trace --------------------------------------------------------------------------------------
+def _v(row: dict[str, Term], key: str) -> Any:
+    return value_of(row.get(key))
 
 
-class Hop(NamedTuple):
-    depth: int
-    row: dict[str, Term]
+def _s(row: dict[str, Term], key: str) -> str | None:
+    term = row.get(key)
+    return None if term is None else term.value
 
 
-class TracedClaim(NamedTuple):
-    row: dict[str, Term]
-    hops: list[Hop]
-    compared: list[dict[str, Term]]
-    totals: dict[str, int]
+def _agents(rows: Iterable[dict[str, Term]], iri: str, label: str, kind: str) -> tuple[Agent, ...]:
+    seen: dict[str, Agent] = {}
+    for row in rows:
+        who = _s(row, iri)
+        if who is not None and who not in seen:
+            seen[who] = Agent(who, _s(row, label) or who, _s(row, kind) or None)
+    return tuple(sorted(seen.values(), key=lambda a: (a.label.casefold(), a.agent)))
 
 
-class Trace(NamedTuple):
-    text: str
-    value: Fraction
-    claims: list[TracedClaim]
-    table: ResultTable
+def _formulaic(row: dict[str, Term], key: str) -> bool:
+    return _s(row, key) in ("true", "1")
 
 
-def decimal_term(value: Fraction) -> Term:
-    lexical = format(to_decimal(value), "f")
-    return Term.literal(lexical if "." in lexical else lexical + ".0",
-                        "http://www.w3.org/2001/XMLSchema#decimal")
+# -- claims --------------------------------------------------------------------------------------
 
+def claims(table: ResultTable) -> list[Claim]:
+    """`claims.rq` rows (one per claim and claimant) as Claim records, in the query's order."""
+    grouped: dict[str, list[dict[str, Term]]] = {}
+    for row in table.rows:
+        grouped.setdefault(row["claim"].value, []).append(row)
+    out = []
+    for iri, rows in grouped.items():
+        r = rows[0]
+        out.append(Claim(
+            claim=iri, text=_v(r, "text"), claimants=_agents(rows, "claimant", "claimantLabel", "kindLabel"),
+            carriage=_v(r, "carriage"), cue=_v(r, "cue"), hedge=_v(r, "hedge"), value=_v(r, "value"),
+            comparator=_v(r, "comparator"), formulaic=_formulaic(r, "formulaic"),
+            value_as_written=_v(r, "valueAsWritten"), unit=_v(r, "unit"), quantity=_v(r, "quantity"),
+            quantity_label=_v(r, "quantityLabel"), asserted_start=_v(r, "assertedStart"),
+            asserted_end=_v(r, "assertedEnd"), asserted_phrase=_v(r, "assertedPhrase"),
+            asserted_inferred=_v(r, "assertedInferred"), period_start=_v(r, "periodStart"),
+            period_end=_v(r, "periodEnd"), period_phrase=_v(r, "periodPhrase"), as_of_start=_v(r, "asOfStart"),
+            as_of_end=_v(r, "asOfEnd"), document=_v(r, "document"), headline=_v(r, "headline"),
+            publisher=_v(r, "publisher"), published=_v(r, "published"), quote=_v(r, "quote")))
+    return out
+
+
+def figure_of(claim: Claim) -> str:
+    """The claim's figure as a reader sees it: "approximately 701,650 persons"."""
+    if claim.value_as_written is None:
+        return ""
+    return rules.figure_text(claim.value_as_written, claim.comparator, claim.unit)
+
+
+# -- relay hops ----------------------------------------------------------------------------------
+
+def _when(start: date | None, end: date | None, as_of_start: date | None, as_of_end: date | None) -> str | None:
+    def span(a: date | None, b: date | None) -> str:
+        if a is None:
+            return f"by {b}" if b else ""
+        return str(a) if b is None or a == b else f"{a}..{b}"
+
+    if as_of_start is not None or as_of_end is not None:
+        as_of = span(as_of_start, as_of_end)
+        return f"{span(start, end)}, as of {as_of}" if start is not None else f"as of {as_of}"
+    text = span(start, end)
+    return text or None
+
+
+def _window(row: dict[str, Term], side: str) -> rules.Window | None:
+    keys = ("WindowStart", "WindowEnd", "StartLow", "StartHigh", "EndLow", "EndHigh")
+    values = [_v(row, side + k) for k in keys]
+    if any(not isinstance(v, date) for v in values):
+        return None
+    return rules.Window(*values)
+
+
+def _side(row: dict[str, Term], side: str) -> rules.HopSide:
+    comparator = _s(row, f"{side}Comparator") or None
+    return rules.HopSide(
+        quantity=_s(row, f"{side}Quantity"),
+        comparator=rules.effective_comparator(comparator, _formulaic(row, f"{side}Formulaic")) if comparator else None,
+        band=_s(row, f"{side}Band") or None,
+        low=_v(row, f"{side}Low"), high=_v(row, f"{side}High"), value=_v(row, f"{side}Value"),
+        window=_window(row, side), quote=_s(row, f"{side}Quote"))
+
+
+STATES = {True: "changed", False: "unchanged", None: "not compared"}
+
+
+def hops(table: ResultTable) -> list[Hop]:
+    """`relay-hops.rq` rows (one per hop and pair of claimants) as Hop records (depth 0), each change
+    decided by `rules.hop_changes`."""
+    grouped: dict[tuple[str, str], list[dict[str, Term]]] = {}
+    for row in table.rows:
+        grouped.setdefault((row["relay"].value, row["source"].value), []).append(row)
+    out = []
+    for (relay, source), rows in grouped.items():
+        r = rows[0]
+        quoted = _s(r, "quoted") in ("true", "1")
+        changes = rules.hop_changes(_side(r, "relay"), _side(r, "source"), quoted)
+        figures = {}
+        for side in ("relay", "source"):
+            written = _s(r, f"{side}AsWritten")
+            figures[side] = (rules.figure_text(written, _s(r, f"{side}Comparator"), _s(r, f"{side}Unit"))
+                             if written is not None else None)
+        hedges = {side: _hedge_words(r, side) for side in ("relay", "source")}
+        periods = {side: _when(_v(r, f"{side}PeriodStart"), _v(r, f"{side}PeriodEnd"),
+                               _v(r, f"{side}AsOfStart"), _v(r, f"{side}AsOfEnd")) for side in ("relay", "source")}
+        hop = Hop(
+            depth=0, relay=relay, source=source,
+            relay_claimants=_agents(rows, "relayClaimant", "relayClaimantLabel", "relayClaimantKind"),
+            source_claimants=_agents(rows, "sourceClaimant", "sourceClaimantLabel", "sourceClaimantKind"),
+            source_document=_v(r, "sourceDocument"), source_published=_v(r, "sourcePublished"), quoted=quoted,
+            relay_value=_v(r, "relayValue"), source_value=_v(r, "sourceValue"),
+            relay_figure=figures["relay"], source_figure=figures["source"],
+            relay_period=periods["relay"], source_period=periods["source"],
+            relay_quantity=_v(r, "relayQuantity"), source_quantity=_v(r, "sourceQuantity"),
+            relay_hedge=hedges["relay"], source_hedge=hedges["source"],
+            relay_quote=_v(r, "relayQuote"), source_quote=_v(r, "sourceQuote"),
+            value=STATES[changes["value"]], period=STATES[changes["period"]], hedge=STATES[changes["hedge"]],
+            quantity=STATES[changes["quantity"]], wording=STATES[changes["wording"]], reason="")
+        out.append(hop._replace(reason=hop_reason(hop)))
+    return out
+
+
+def _hedge_words(row: dict[str, Term], side: str) -> str | None:
+    comparator = _s(row, f"{side}Comparator")
+    words = rules.comparator_words(comparator) if comparator else ""
+    if words and _formulaic(row, f"{side}Formulaic"):
+        words += " (formulaic)"
+    estimative = _s(row, f"{side}Hedge")
+    parts = [p for p in (words, estimative) if p]
+    return "; ".join(parts) or None
+
+
+def hop_reason(hop: Hop) -> str:
+    """What changed on a hop, in the words as printed: 'period 2024-11-01 -> 2024-10-25..2024-10-31'."""
+    parts = []
+    if hop.value == "changed":
+        parts.append(f"value {hop.source_figure} -> {hop.relay_figure}")
+    if hop.quantity == "changed":
+        parts.append(f"measured quantity {QK.local(hop.source_quantity)} -> {QK.local(hop.relay_quantity)}")
+    if hop.period == "changed":
+        parts.append(f"period {hop.source_period} -> {hop.relay_period}")
+    if hop.hedge == "changed":
+        parts.append(f"hedge \"{hop.source_hedge or 'none'}\" -> \"{hop.relay_hedge or 'none'}\"")
+    if hop.wording == "changed":
+        parts.append("quoted words differ from the source's")
+    return "; ".join(parts)
+
+
+def chain(by_relay: dict[str, list[Hop]], start: str) -> tuple[Hop, ...]:
+    """Relay hops depth-first from `start` back to the earliest claims (a relay may cite several)."""
+    out: list[Hop] = []
+    seen: set[str] = set()
+
+    def walk(iri: str, depth: int) -> None:
+        if iri in seen:  # a cycle is a data error that validation reports; do not loop on it
+            return
+        seen.add(iri)
+        for hop in by_relay.get(iri, []):
+            out.append(hop._replace(depth=depth))
+            walk(hop.source, depth + 1)
+
+    walk(start, 0)
+    return tuple(out)
+
+
+def earliest(hops_of_chain: tuple[Hop, ...]) -> tuple[str, ...]:
+    relays = {h.relay for h in hops_of_chain}
+    return tuple(dict.fromkeys(h.source for h in hops_of_chain if h.source not in relays))
+
+
+def by_relay(all_hops: list[Hop]) -> dict[str, list[Hop]]:
+    index: dict[str, list[Hop]] = defaultdict(list)
+    for hop in all_hops:
+        index[hop.relay].append(hop)
+    return index
+
+
+# -- trace ---------------------------------------------------------------------------------------
 
 def parse_traced_value(text: str) -> Fraction:
     value = parse_number(text)
@@ -113,54 +235,62 @@ def parse_traced_value(text: str) -> Fraction:
     return value
 
 
-def trace(kb: Kb, text: str) -> Trace:
+def decimal_term(value: Fraction) -> Term:
+    lexical = format(rules.to_decimal(value), "f")
+    return Term.literal(lexical if "." in lexical else lexical + ".0", "http://www.w3.org/2001/XMLSchema#decimal")
+
+
+def trace(session: Session, text: str) -> Trace:
     value = parse_traced_value(text)
-    found = kb.run("claims-with-value", {"value": decimal_term(value)})
+    found = session.run("claims-with-value", {"value": decimal_term(value)})
     if not found.rows:
         raise KbError(f"no claim carries the value {text.strip()!r}",
-                      hint=f"nearest values in the knowledge base: {nearest_values(kb, value)}")
-    table = kb.run("claims", {"claim": list({row["claim"]: None for row in found.rows})})
-    claims = [row["claim"] for row in table.rows]
-    hops = kb.run("relay-hops", {"claim": claims})
-    from .conflicts import Comparer
-
-    comparer = Comparer(*kb.figures_to_compare(claims))
-    by_relay = hop_index(hops)
-    traced = []
-    for row in table.rows:
-        compared, totals = comparer.compare(row["claim"].value)
-        traced.append(TracedClaim(row, chain(by_relay, row["claim"].value), compared, totals))
-    return Trace(text, value, traced, table)
+                      hint=f"nearest values in the knowledge base: {nearest_values(session, value)}")
+    iris = list(dict.fromkeys(row["claim"].value for row in found.rows))
+    return Trace(text.strip(), value, None, tuple(traced(session, iris)))
 
 
-def hop_index(hops: ResultTable) -> dict[str, list[dict[str, Term]]]:
-    by_relay: dict[str, list[dict[str, Term]]] = {}
-    for row in hops.rows:
-        by_relay.setdefault(row["relay"].value, []).append(row)
-    return by_relay
-
-
-def chain(hops: ResultTable | dict[str, list[dict[str, Term]]], start: str) -> list[Hop]:
-    """Order relay hops depth-first from `start` back to the earliest claims (a relay may cite several).
-    `hops` is the relay-hops table, or its `hop_index` when several chains are drawn from one table."""
-    by_relay = hops if isinstance(hops, dict) else hop_index(hops)
-    out: list[Hop] = []
-    seen: set[str] = set()
-
-    def walk(iri: str, depth: int) -> None:
-        if iri in seen:  # a cycle is a data error that validation reports; do not loop on it
-            return
-        seen.add(iri)
-        for row in by_relay.get(iri, []):
-            out.append(Hop(depth, row))
-            walk(row["source"].value, depth + 1)
-
-    walk(start, 0)
+def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
+    """Each claim with its chain and its comparisons, in the order `claims.rq` gives (by date)."""
+    terms = [Term.iri(i) for i in iris]
+    found = claims(session.run("claims", {"claim": terms}))
+    index = by_relay(hops(session.run("relay-hops", {"claim": terms})))
+    finder = Finder(*figures_near(session, terms))
+    out = []
+    for claim in found:
+        hop_chain = chain(index, claim.claim)
+        compared, totals = comparisons(finder, claim.claim)
+        out.append(TracedClaim(claim, hop_chain, earliest(hop_chain), compared, totals))
     return out
 
 
-def nearest_values(kb: Kb, value: Fraction, count: int = 5) -> str:
-    rows = kb.run("values").rows
+def figures_near(session: Session, claims_: list[Term]) -> tuple[list[rules.Figure], dict | None]:
+    """The figures to compare these claims with: every figure of their quantities."""
+    mine = session.run("comparable-values", {"claim": claims_}).rows if claims_ else []
+    quantities = list(dict.fromkeys(row["quantity"].value for row in mine))
+    if not quantities:
+        return [], None
+    rows = session.run("comparable-values", {"quantity": [Term.iri(q) for q in quantities]}).rows
+    return figures_from_rows(rows), None
+
+
+def comparisons(finder: Finder, claim: str) -> tuple[tuple[Comparison, ...], dict[str, int]]:
+    related, totals = finder.compare(claim, COMPARED_SHOWN)
+    out = []
+    for other, relation in related:
+        window = other.window
+        when = str(window.start) if window.start == window.end else f"{window.start}..{window.end}"
+        detail = ""
+        if relation == rules.BEYOND:
+            me = finder.figure(claim)
+            factor = rules.bound_factor(me, other) if me is not None else None
+            detail = f"{float(factor):.1f} times the bound" if factor else ""
+        out.append(Comparison(relation, other.claim, other.text, other.value, when, detail))
+    return tuple(out), totals
+
+
+def nearest_values(session: Session, value: Fraction, count: int = 5) -> str:
+    rows = session.run("values").rows
     candidates = []
     for row in rows:
         try:
@@ -171,19 +301,27 @@ def nearest_values(kb: Kb, value: Fraction, count: int = 5) -> str:
     candidates.sort(key=lambda item: (item[0], item[1]))
     shown = []
     for _, candidate, unit in candidates[:count]:
-        number = format(to_decimal(candidate), "f")
+        number = format(rules.to_decimal(candidate), "f")
         shown.append(f"{number} {unit.value}" if unit else number)
     return ", ".join(shown) if shown else "none (the knowledge base states no numbers)"
 
 
-# -- who ----------------------------------------------------------------------------------------
+def claim_detail(session: Session, text: str) -> TracedClaim:
+    found = traced(session, [claim_iri(text)])
+    if not found:
+        raise UsageError(f"no claim {text!r} in the knowledge base", hint="list claims with `claimkb timeline`")
+    return found[0]
 
 
-def find_claimant(kb: Kb, name: str) -> dict[str, Term]:
+# -- who -----------------------------------------------------------------------------------------
+
+def find_claimant(session: Session, name: str) -> dict[str, Term]:
     """Match a claimant by IRI, prefixed name, or label (case-insensitive; exact, else a unique part)."""
-    agents = kb.run("agents").rows
+    from .namespaces import expand
+
+    agents = session.run("agents").rows
     wanted = name.strip()
-    iri = expand_iri(wanted)
+    iri = expand(wanted)
     for row in agents:
         if row["agent"].value == iri:
             return row
@@ -193,8 +331,7 @@ def find_claimant(kb: Kb, name: str) -> dict[str, Term]:
         return exact[0]
     if exact:
         names = "; ".join(compact_iri(r["agent"].value) for r in exact)
-        raise UsageError(f"{name!r} is the name of several agents: {names}",
-                         hint="give the claimant's IRI instead")
+        raise UsageError(f"{name!r} is the name of several agents: {names}", hint="give the claimant's IRI instead")
     partial = [r for r in agents if folded and folded in r["label"].value.casefold()]
     if len(partial) == 1:
         return partial[0]
@@ -202,99 +339,41 @@ def find_claimant(kb: Kb, name: str) -> dict[str, Term]:
         names = "; ".join(r["label"].value for r in partial)
         raise UsageError(f"{name!r} matches several claimants: {names}",
                          hint="give more of the name, or the claimant's IRI")
-    raise UsageError(f"no claimant matches {name!r}",
-                     hint="list claimants with `claimkb who`")
+    raise UsageError(f"no claimant matches {name!r}", hint="list claimants with `claimkb who`")
 
 
-# -- disagreements ------------------------------------------------------------------------------
+# -- disagreements -------------------------------------------------------------------------------
 
-DISAGREEMENT_COLUMNS = ["kind", "quantity", "claim", "other", "claimValue", "otherValue", "reason",
-                        "claimCount", "otherCount"]
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+def disagreements(session: Session, quantity: str | None = None) -> Records[Disagreement]:
+    """Numeric conflicts and the softer findings on figures, arithmetic checks, misreported relays and
+    curated contradictions, each with its reason."""
+    quantity_term = None
+    if quantity:
+        quantity_term = session.catalogue.get("comparable-values").param("quantity")
+        from .catalogue import coerce
 
-
-def disagreements(kb: Kb, quantity: str | None = None) -> ResultTable:
-    """Numeric conflicts, misreported relays and curated contradictions, each row with its reason.
-
-    A numeric conflict is one row per two distinct figures that conflict: `claim` and `other` are the
-    first of the claims stating each figure, `claimCount` and `otherCount` how many claims state it
-    (a figure and its faithful relays), so a figure relayed forty times is not forty rows."""
-    from .conflicts import conflict_groups
-
-    quantity_term = coerce(kb.catalogue.get("comparable-values").param("quantity"), quantity) if quantity else None
-    rows: list[dict[str, Term]] = []
-    for firsts, seconds in conflict_groups(kb.figures(None if quantity_term is None else [quantity_term])):
-        first, second = firsts[0], seconds[0]
-        row = {"quantity": first["quantity"], "claim": first["claim"], "other": second["claim"]}
-        for side, figure in (("claim", first), ("other", second)):
-            for key, name in (("value", "Value"), ("comparator", "Comparator"), ("low", "Low"), ("high", "High"),
-                              ("windowStart", "WindowStart"), ("windowEnd", "WindowEnd")):
-                if key in figure:
-                    row[f"{side}{name}"] = figure[key]
-        rows.append({
-            "kind": Term.literal("numeric conflict"),
-            "quantity": row["quantity"],
-            "claim": row["claim"],
-            "other": row["other"],
-            "claimValue": _value_text(row, "claim"),
-            "otherValue": _value_text(row, "other"),
-            "reason": Term.literal(
-                f"same quantity and overlapping periods ({_window(row, 'claim')} vs "
-                f"{_window(row, 'other')}), value intervals {_interval(row, 'claim')} and "
-                f"{_interval(row, 'other')} do not overlap" + _stated_by(len(firsts), len(seconds))),
-            "claimCount": Term.literal(str(len(firsts)), XSD_INTEGER),
-            "otherCount": Term.literal(str(len(seconds)), XSD_INTEGER),
-        })
-    for row in kb.changed_hops(quantity_term):
-        rows.append({
-            "kind": Term.literal("misreported relay"),
-            "quantity": row.get("relayQuantity") or row.get("sourceQuantity"),
-            "claim": row["relay"],
-            "other": row["source"],
-            "claimValue": row.get("relayValue"),
-            "otherValue": row.get("sourceValue"),
-            "reason": Term.literal(f"relays {_local(row['source'].value)}: "
-                                   f"{row['reason'].value if 'reason' in row else 'see relay-hops'}"),
-        })
-    if not quantity:
-        for row in kb.run("contradictions", {"stance": Term.iri("https://w3id.org/claimkb/ns#Contradicts")}).rows:
-            rows.append({
-                "kind": Term.literal("curated contradiction"),
-                "claim": row["claim"],
-                "other": row["other"],
-                "reason": row["description"],
-            })
-    return ResultTable(DISAGREEMENT_COLUMNS, [{k: v for k, v in r.items() if v is not None} for r in rows])
+        quantity_term = coerce(quantity_term, quantity)
+    params: dict[str, Any] = {"quantity": quantity_term} if quantity_term is not None else {}
+    rows = session.run("comparable-values", params).rows
+    finder = Finder(figures_from_rows(rows))
+    out: list[Disagreement] = list(finder.findings())
+    hop_params: dict[str, Any] = {"changed": "true"}
+    if quantity_term is not None:
+        hop_params["quantity"] = quantity_term
+    for hop in hops(session.run("relay-hops", hop_params)):
+        if not hop.changed:
+            continue
+        out.append(Disagreement(
+            kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
+            other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
+            reason=f"relays {compact_iri(hop.source)}: {hop.reason}"))
+    if quantity_term is None:
+        for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows:
+            out.append(Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
+                                    other=row["other"].value, claim_value=None, other_value=None,
+                                    reason=row["description"].value))
+    return Records(out, DISAGREEMENT_COLUMNS)
 
 
-def _stated_by(claims: int, others: int) -> str:
-    if claims == others == 1:
-        return ""
-    return f"; stated by {claims} and {others} claims"
-
-
-def _local(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1]
-
-
-def _value_text(row: dict[str, Term], side: str) -> Term | None:
-    value = row.get(f"{side}Value")
-    comparator = row.get(f"{side}Comparator")
-    if value is None:
-        return None
-    prefix = {"Approximately": "~", "MoreThan": ">", "AtLeast": ">=", "LessThan": "<", "UpTo": "<=",
-              "Almost": "almost ", "Between": ""}.get(comparator.value if comparator else "", "")
-    return Term.literal(f"{prefix}{value.value}")
-
-
-def _interval(row: dict[str, Term], side: str) -> str:
-    low = row.get(f"{side}Low")
-    high = row.get(f"{side}High")
-    return f"[{low.value if low else '-inf'}, {high.value if high else 'inf'}]"
-
-
-def _window(row: dict[str, Term], side: str) -> str:
-    start, end = row.get(f"{side}WindowStart"), row.get(f"{side}WindowEnd")
-    if not start:
-        return "no period"
-    return start.value if start.value == end.value else f"{start.value}..{end.value}"
+def as_decimal(value: Any) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import UsageError
-from .namespaces import PREFIXES, XSD
-from .results import Term
+from .namespaces import XSD, expand
+from .results import ResultTable, Term
 
 PARAM_RE = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*?)_(iri|string|decimal|integer|boolean|xsd_date)\b")
 SLOT_RE = r"VALUES\s+\?{var}\s*\{{\s*UNDEF\s*\}}"
@@ -108,8 +108,11 @@ def parse_query_file(path: Path, name: str | None = None) -> Query:
 
 
 class Catalogue:
+    """The queries of one folder, each file read and parsed once per process."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._parsed: dict[str, Query] = {}
 
     def names(self) -> list[str]:
         return sorted(p.stem for p in self.folder.glob("*.rq"))
@@ -118,12 +121,16 @@ class Catalogue:
         return sorted(p.stem for p in (self.folder / "checks").glob("*.rq"))
 
     def get(self, name: str) -> Query:
+        known = self._parsed.get(name)
+        if known is not None:
+            return known
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", name):
             raise UsageError(f"no query named {name!r}", hint="see `claimkb query list`")
         path = self.folder / f"{name}.rq"
         if not path.is_file():
             raise UsageError(f"no query named {name!r}", hint="see `claimkb query list`")
-        return parse_query_file(path, name)
+        query = self._parsed[name] = parse_query_file(path, name)
+        return query
 
     def all(self) -> list[Query]:
         return [self.get(n) for n in self.names()]
@@ -132,22 +139,11 @@ class Catalogue:
         return [self.get(f"checks/{n}") for n in self.check_names()]
 
 
-def expand_iri(value: str) -> str:
-    """`claim:D01-c02` -> full IRI, using the project's prefix map; a full IRI stays as it is."""
-    value = value.strip()
-    if value.startswith("<") and value.endswith(">"):
-        value = value[1:-1]
-    if m := re.fullmatch(r"([A-Za-z][A-Za-z0-9-]*):([A-Za-z0-9_.-]*)", value):
-        if m[1] in PREFIXES:
-            return PREFIXES[m[1]] + m[2]
-    return value
-
-
 def coerce(param: Param, raw: str) -> Term:
     """Turn the text given on the command line into the RDF term the query expects."""
     where = f"parameter {param.name} ({param.type})"
     if param.type == "iri":
-        iri = expand_iri(raw)
+        iri = expand(raw)
         if not _IRI_OK.match(iri):
             raise UsageError(f"{where}: {raw!r} is not an IRI",
                              hint="give a full IRI (https://...) or a prefixed name such as claim:D01-c02")
@@ -232,7 +228,7 @@ def bind(query: Query, values: dict[str, Term | list[Term]]) -> str:
 SET_SEPARATOR = " / "
 
 
-def sort_sets(query: Query, table):
+def sort_sets(query: Query, table: ResultTable) -> ResultTable:
     """Give GROUP_CONCAT columns one order on every backend (their parts, sorted)."""
     if not query.sets:
         return table

@@ -1,213 +1,253 @@
-"""Numeric conflicts without comparing every pair.
+"""Findings over figures without comparing every pair, by the relation in `rules.py`.
 
-The rule (the same as `queries/comparisons.rq`): two figures conflict when they measure the same quantity
-in the same unit, their comparison windows overlap, and their value intervals do not. Figures are grouped
-by quantity, unit and exact window, and the claims stating the very same figure in a window (a figure and
-its faithful relays) are taken as one; within a pair of overlapping windows, the figures whose interval
-lies wholly above a figure's upper bound (or below its lower bound) are found by binary search over the
-group sorted by bound. Work grows with the number of figures, times the logarithm of a group's size, plus
-the number of conflicts reported. `Comparer` compares single claims the same way, for `trace`.
+Figures are grouped by measured quantity and unit, and the claims stating the very same figure (same
+window, same value and bounds: a figure and its faithful relays) are taken as one, carrying every claim
+that states it. Within a group:
+- windows that are the same (rules.same_window) are paired by a scan over windows sorted by their
+  earliest start; inside a pair of windows, the figures whose interval lies wholly above (or below)
+  another's are found by binary search over figures sorted by bound, for the value interval (numeric
+  conflicts) and the implied range (beyond an implied range);
+- for totals, a window inside another is paired the same way, looking for a part larger than its whole;
+- for running totals, each claimant's series is swept in date order for a later total below an earlier
+  one.
+Work grows with the number of figures, times the logarithm of a group's size, plus the findings.
+`Finder.compare` relates one claim's figure to every other figure of its group, for `trace`.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from . import rules
+from .records import Disagreement
 from .results import Term
 
 
-_UNREAD = object()
+def _value(term: Term | None) -> Any:
+    return None if term is None else term.value
 
 
-class Figure:
-    """One figure row; its bounds are read as decimals only when compared (most rows of a big quantity
-    repeat a figure already read, see `_distinct`)."""
-
-    __slots__ = ("row", "claim", "_low", "_high", "members")
-
-    def __init__(self, row: dict[str, Term]) -> None:
-        self.row = row
-        self.claim = row["claim"].value
-        self._low = self._high = _UNREAD
-        self.members: list[Figure] = [self]  # the claims that state this very figure (same window too)
-
-    @property
-    def low(self) -> Decimal | None:  # None: open below
-        if self._low is _UNREAD:
-            self._low = Decimal(self.row["low"].value) if "low" in self.row else None
-        return self._low
-
-    @property
-    def high(self) -> Decimal | None:  # None: open above
-        if self._high is _UNREAD:
-            self._high = Decimal(self.row["high"].value) if "high" in self.row else None
-        return self._high
-
-    def key(self) -> tuple:
-        row = self.row
-        return (row["value"].value if "value" in row else None,
-                row["comparator"].value if "comparator" in row else None,
-                row["low"].value if "low" in row else None, row["high"].value if "high" in row else None)
+def _dec(term: Term | None) -> Decimal | None:
+    return None if term is None else Decimal(term.value)
 
 
-class Window:
-    """The figures of one quantity, unit and window, indexed by their bounds."""
+def figures_from_rows(rows: list[dict[str, Term]]) -> list[rules.Figure]:
+    """`comparable-values` rows (one per figure and claimant) as Figures, in the rows' order."""
+    by_claim: dict[str, list[dict[str, Term]]] = {}
+    for row in rows:
+        by_claim.setdefault(row["claim"].value, []).append(row)
+    out = []
+    for claim, group in by_claim.items():
+        r = group[0]
+        window = rules.Window(*(date.fromisoformat(r[k].value) for k in (
+            "windowStart", "windowEnd", "startLow", "startHigh", "endLow", "endHigh")))
+        low, high = _dec(r.get("low")), _dec(r.get("high"))
+        implied_low = _dec(r.get("impliedLow")) if "impliedLow" in r else low
+        implied_high = _dec(r.get("impliedHigh")) if "impliedHigh" in r else high
+        comparator = _value(r.get("comparator"))
+        written = _value(r.get("valueAsWritten"))
+        unit = r["unit"].value
+        out.append(rules.Figure(
+            claim=claim, kind=rules.KINDS.get(_value(r.get("aggregation")) or "", ""), window=window,
+            low=low, high=high, implied_low=implied_low, implied_high=implied_high, value=_dec(r.get("value")),
+            series=frozenset(row["claimant"].value for row in group if "claimant" in row),
+            quantity=r["quantity"].value, unit=unit,
+            text=rules.figure_text(written, comparator, unit) if written else (_value(r.get("value")) or "")))
+    return out
 
-    def __init__(self, start: str, end: str, figures: list[Figure]) -> None:
-        self.start, self.end = start, end
-        bounded_low = sorted((f for f in figures if f.low is not None), key=lambda f: f.low)
-        self.by_low = bounded_low
-        self.lows = [f.low for f in bounded_low]
-        bounded_high = sorted((f for f in figures if f.high is not None), key=lambda f: f.high)
-        self.by_high = bounded_high
-        self.highs = [f.high for f in bounded_high]
 
-    def disjoint_from(self, figure: Figure) -> list[Figure]:
-        """Figures here whose interval lies wholly above or wholly below `figure`'s."""
-        out = []
-        if figure.high is not None:
-            out.extend(self.by_low[bisect_right(self.lows, figure.high):])
-        if figure.low is not None:
-            out.extend(self.by_high[:bisect_left(self.highs, figure.low)])
-        return out
+class Distinct:
+    """One distinct figure of a group and every claim that states it (the first sorts first)."""
+
+    __slots__ = ("figure", "claims")
+
+    def __init__(self, figure: rules.Figure) -> None:
+        self.figure = figure
+        self.claims = [figure.claim]
 
 
-def _distinct(figures: list[Figure]) -> list[Figure]:
-    """One figure per distinct (value, comparator, interval), carrying every claim that states it; the
-    representative is the claim that sorts first."""
-    by_key: dict[tuple, Figure] = {}
+def _key(f: rules.Figure) -> tuple:
+    return (f.window, f.low, f.high, f.implied_low, f.implied_high, f.value, f.text)
+
+
+def _distinct(figures: list[rules.Figure]) -> list[Distinct]:
+    by_key: dict[tuple, Distinct] = {}
     for figure in sorted(figures, key=lambda f: f.claim):
-        first = by_key.setdefault(figure.key(), figure)
-        if first is not figure:
-            first.members.append(figure)
+        first = by_key.get(_key(figure))
+        if first is None:
+            by_key[_key(figure)] = Distinct(figure)
+        else:
+            first.claims.append(figure.claim)
     return list(by_key.values())
 
 
-def conflict_groups(rows: list[dict[str, Term]]) -> list[tuple[list[dict[str, Term]], list[dict[str, Term]]]]:
-    """Conflicting figures, one pair per two distinct figures that conflict, each side with every claim
-    that states it (the first sorts first), ordered by quantity and first claims. A figure relayed by
-    forty outlets against a rival figure is one pair, not forty."""
-    groups: dict[tuple[str, str], dict[tuple[str, str], list[Figure]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        key = (row["quantity"].value, row["unit"].value)
-        groups[key][(row["windowStart"].value, row["windowEnd"].value)].append(Figure(row))
-    pairs: dict[tuple[str, str, str], tuple[Figure, Figure]] = {}
-    for (quantity, _unit), by_window in groups.items():
-        windows = [(Window(start, end, distinct), distinct)
-                   for (start, end), figures in sorted(by_window.items())
-                   for distinct in [_distinct(figures)]]
-        for i, (window, figures) in enumerate(windows):
-            # windows sorted by start: later ones overlap this one while they start before it ends
-            for other_window, _ in windows[i:]:
-                if other_window.start > window.end:
-                    break
-                for figure in figures:
-                    for other in other_window.disjoint_from(figure):
-                        a, b = (figure, other) if figure.claim < other.claim else (other, figure)
-                        pairs[(quantity, a.claim, b.claim)] = (a, b)
-    return [([m.row for m in pairs[key][0].members], [m.row for m in pairs[key][1].members])
-            for key in sorted(pairs)]
+class _Bounds:
+    """Figures of one window sorted by their low and by their high bound (value interval or implied range)."""
+
+    def __init__(self, items: list[Distinct], implied: bool) -> None:
+        def low(d: Distinct) -> Decimal | None:
+            return d.figure.implied_low if implied else d.figure.low
+
+        def high(d: Distinct) -> Decimal | None:
+            return d.figure.implied_high if implied else d.figure.high
+
+        self.by_low = sorted((d for d in items if low(d) is not None), key=low)
+        self.lows = [low(d) for d in self.by_low]
+        self.by_high = sorted((d for d in items if high(d) is not None), key=high)
+        self.highs = [high(d) for d in self.by_high]
+        self.low, self.high = low, high
+
+    def above(self, value: Decimal | None) -> list[Distinct]:
+        """Figures whose whole range lies above `value`."""
+        return [] if value is None else self.by_low[bisect_right(self.lows, value):]
+
+    def below(self, value: Decimal | None) -> list[Distinct]:
+        """Figures whose whole range lies below `value`."""
+        return [] if value is None else self.by_high[:bisect_left(self.highs, value)]
 
 
-def conflicts(rows: list[dict[str, Term]]) -> list[tuple[dict[str, Term], dict[str, Term]]]:
-    """Every conflicting pair of claims (claim, other) with claim < other, ordered like `comparisons.rq`."""
-    pairs: dict[tuple[str, str, str], tuple[dict, dict]] = {}
-    for firsts, seconds in conflict_groups(rows):
-        for a in firsts:
-            for b in seconds:
-                x, y = (a, b) if a["claim"].value < b["claim"].value else (b, a)
-                if x["claim"].value != y["claim"].value:
-                    pairs[(x["quantity"].value, x["claim"].value, y["claim"].value)] = (x, y)
-    return [pairs[key] for key in sorted(pairs)]
+class Finder:
+    """Relations among figures, grouped by measured quantity and unit."""
 
-
-COMPARED_SHOWN = 50  # per traced claim; the totals are always complete
-
-
-def _relation(a: Figure, b: Figure) -> str:
-    if a.row["windowEnd"].value < b.row["windowStart"].value or b.row["windowEnd"].value < a.row["windowStart"].value:
-        return "different period"
-    if (a.high is not None and b.low is not None and a.high < b.low) or (
-            b.high is not None and a.low is not None and b.high < a.low):
-        return "disagree"
-    return "agree"
-
-
-ORDER = {"disagree": 0, "agree": 1, "different period": 2}
-
-
-class Comparer:
-    """Compares claims with the other figures on their quantity and unit. Built once from the figure rows;
-    each comparison visits only the windows that overlap the claim's, so tracing a figure of a quantity
-    with a hundred thousand figures costs the figures of its own period, not all of them."""
-
-    def __init__(self, rows: list[dict[str, Term]], sizes: dict[tuple[str, str], int] | None = None) -> None:
-        """`rows` are figure rows (comparable-values); `sizes` the number of figures each (quantity, unit)
-        has in all, when `rows` hold only some of them."""
+    def __init__(self, figures: list[rules.Figure], sizes: dict | None = None) -> None:
+        self.groups: dict[tuple[str, str], list[rules.Figure]] = defaultdict(list)
+        self.by_claim: dict[str, rules.Figure] = {}
+        for figure in figures:
+            self.groups[(figure.quantity, figure.unit)].append(figure)
+            self.by_claim.setdefault(figure.claim, figure)
         self.sizes = sizes or {}
-        self.mine: dict[str, Figure] = {}
-        groups: dict[tuple[str, str], list[Figure]] = defaultdict(list)
-        for row in rows:
-            figure = Figure(row)
-            self.mine.setdefault(figure.claim, figure)
-            groups[(row["quantity"].value, row["unit"].value)].append(figure)
-        self.groups = {}
-        for key, figures in groups.items():
-            by_window: dict[tuple[str, str], list[Figure]] = defaultdict(list)
-            for figure in figures:
-                by_window[(figure.row["windowStart"].value, figure.row["windowEnd"].value)].append(figure)
-            windows = sorted(by_window.items())
-            self.groups[key] = (windows, sorted(figures, key=lambda f: f.claim), self.sizes.get(key, len(figures)))
 
-    def compare(self, claim: str) -> tuple[list[dict[str, Term]], dict[str, int]]:
-        """The other figures on the claim's quantity and unit, marked agree / disagree / different period, in
-        the row shape of `comparisons.rq` (disagreements first, then agreements, then other periods, at most
-        COMPARED_SHOWN of them), and the count of each relation."""
-        me = self.mine.get(claim)
+    def figure(self, claim: str) -> rules.Figure | None:
+        return self.by_claim.get(claim)
+
+    # -- for one claim (trace) -------------------------------------------------------------------
+
+    def compare(self, claim: str, shown: int) -> tuple[list[tuple[rules.Figure, str]], dict[str, int]]:
+        """The other figures on the claim's quantity and unit with their relation to it, findings first
+        (at most `shown`), and how many figures have each relation."""
+        me = self.by_claim.get(claim)
         if me is None:
             return [], {}
-        windows, by_claim, size = self.groups[(me.row["quantity"].value, me.row["unit"].value)]
-        start, end = me.row["windowStart"].value, me.row["windowEnd"].value
-        near: list[tuple[int, str, Figure, str]] = []
-        overlapping: set[int] = set()
-        own = 0
-        for (w_start, w_end), figures in windows:
-            if w_start > end:
-                break
-            if w_end < start:
-                continue
-            for other in figures:
-                if other.claim == claim:
-                    own += 1
+        related = [(rules.relation(me, other), other) for other in self.groups[(me.quantity, me.unit)]
+                   if other.claim != claim]
+        order = {name: i for i, name in enumerate(rules.RELATIONS)}
+        related.sort(key=lambda item: (order[item[0]], item[1].claim))
+        totals: dict[str, int] = {}
+        for relation, _ in related:
+            totals[relation] = totals.get(relation, 0) + 1
+        return [(other, relation) for relation, other in related[:shown]], totals
+
+    # -- everywhere (disagreements) --------------------------------------------------------------
+
+    def findings(self) -> Iterator[Disagreement]:
+        """Every flagged relation: numeric conflicts, figures beyond an implied range, parts larger than
+        their whole and running totals that fall, one row per two distinct figures."""
+        for (quantity, _unit), figures in sorted(self.groups.items()):
+            pairs: dict[tuple[str, str], tuple[Distinct, Distinct, str]] = {}
+            distinct = _distinct(figures)
+            by_window: dict[rules.Window, list[Distinct]] = defaultdict(list)
+            for d in distinct:
+                by_window[d.figure.window].append(d)
+            windows = sorted(by_window, key=lambda w: (w.start_low, w.end_low, w.start, w.end))
+            self._same_windows(windows, by_window, pairs)
+            kind = distinct[0].figure.kind if distinct else ""
+            if kind == "total":
+                self._partial(windows, by_window, pairs)
+            if kind == "cumulative":
+                self._falls(distinct, pairs)
+            for a, b, relation in (pairs[k] for k in sorted(pairs)):
+                yield _disagreement(quantity, a, b, relation)
+
+    @staticmethod
+    def _record(pairs: dict, a: Distinct, b: Distinct) -> None:
+        relation = rules.relation(a.figure, b.figure)
+        if relation in rules.FLAGGED:
+            first, second = (a, b) if a.claims[0] < b.claims[0] else (b, a)
+            pairs[(first.claims[0], second.claims[0])] = (first, second, relation)
+
+    def _same_windows(self, windows: list[rules.Window], by_window: dict, pairs: dict) -> None:
+        for i, window in enumerate(windows):
+            for other in windows[i:]:
+                if other.start_low > window.start_high:
+                    break
+                if not rules.same_window(window, other):
                     continue
-                relation = _relation(me, other)
-                overlapping.add(id(other))
-                near.append((ORDER[relation], other.claim, other, relation))
-        counts = {"disagree": 0, "agree": 0, "different period": 0}
-        for _, _, _, relation in near:
-            counts[relation] += 1
-        counts["different period"] = size - own - len(near)
-        totals = {relation: n for relation, n in counts.items() if n}
-        near.sort(key=lambda item: (item[0], item[1]))
-        chosen = [(other, relation) for _, _, other, relation in near[:COMPARED_SHOWN]]
-        for other in by_claim:
-            if len(chosen) >= COMPARED_SHOWN:
-                break
-            if other.claim != claim and id(other) not in overlapping:
-                chosen.append((other, "different period"))
-        return [_shown(me, other, relation) for other, relation in chosen], totals
+                for implied in (False, True):
+                    bounds = _Bounds(by_window[other], implied)
+                    for d in by_window[window]:
+                        high = d.figure.implied_high if implied else d.figure.high
+                        low = d.figure.implied_low if implied else d.figure.low
+                        for e in bounds.above(high) + bounds.below(low):
+                            self._record(pairs, d, e)
+
+    def _partial(self, windows: list[rules.Window], by_window: dict, pairs: dict) -> None:
+        for part in windows:
+            for whole in windows:
+                if whole is part or rules.same_window(part, whole) or not rules.within_window(part, whole):
+                    continue
+                bounds = _Bounds(by_window[whole], implied=False)
+                for d in by_window[part]:
+                    for e in bounds.below(d.figure.low):
+                        self._record(pairs, d, e)
+
+    def _falls(self, distinct: list[Distinct], pairs: dict) -> None:
+        series: dict[str, list[Distinct]] = defaultdict(list)
+        for d in distinct:
+            for claimant in d.figure.series:
+                series[claimant].append(d)
+        for members in series.values():
+            by_end = sorted(members, key=lambda d: d.figure.window.end)
+            earlier: list[tuple[Decimal, int, Distinct]] = []  # (low, tie-breaker, figure), sorted by low
+            taken = 0
+            for later in sorted(members, key=lambda d: d.figure.window.start):
+                while taken < len(by_end) and by_end[taken].figure.window.end < later.figure.window.start:
+                    d = by_end[taken]
+                    if d.figure.low is not None:
+                        insort(earlier, (d.figure.low, taken, d))
+                    taken += 1
+                if later.figure.high is None:
+                    continue
+                start = bisect_right(earlier, (later.figure.high, len(by_end), later))
+                for _, _, e in earlier[start:]:
+                    self._record(pairs, e, later)
 
 
-def _shown(me: Figure, other: Figure, relation: str) -> dict[str, Term]:
-    row = other.row
-    shown = {"quantity": row["quantity"], "relation": Term.literal(relation), "claim": me.row["claim"],
-             "other": row["claim"], "unit": row["unit"]}
-    for field, name in (("value", "Value"), ("comparator", "Comparator"), ("low", "Low"), ("high", "High"),
-                        ("windowStart", "WindowStart"), ("windowEnd", "WindowEnd")):
-        if field in row:
-            shown[f"other{name}"] = row[field]
-        if field in me.row:
-            shown[f"claim{name}"] = me.row[field]
-    return shown
+def _interval(low: Decimal | None, high: Decimal | None) -> str:
+    return f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"
+
+
+def _when(window: rules.Window) -> str:
+    return str(window.start) if window.start == window.end else f"{window.start}..{window.end}"
+
+
+def _stated_by(a: Distinct, b: Distinct) -> str:
+    if len(a.claims) == len(b.claims) == 1:
+        return ""
+    return f"; stated by {len(a.claims)} and {len(b.claims)} claims"
+
+
+def _disagreement(quantity: str, a: Distinct, b: Distinct, relation: str) -> Disagreement:
+    x, y = a.figure, b.figure
+    if relation == rules.CONFLICT:
+        reason = (f"same quantity and window ({_when(x.window)} vs {_when(y.window)}), value intervals "
+                  f"{_interval(x.low, x.high)} and {_interval(y.low, y.high)} do not overlap")
+    elif relation == rules.BEYOND:
+        factor = rules.bound_factor(x, y)
+        bound, figure = (x, y) if x.implied_high != x.high or x.implied_low != x.low else (y, x)
+        reason = (f"compatible only through the open bound \"{bound.text}\": {figure.text} lies beyond its "
+                  f"implied range {_interval(bound.implied_low, bound.implied_high)}"
+                  + (f", {float(factor):.1f} times the bound" if factor else ""))
+    elif relation == rules.PART_EXCEEDS:
+        part, whole = (x, y) if rules.within_window(x.window, y.window) else (y, x)
+        reason = (f"the part {part.text} ({_when(part.window)}) is larger than the whole {whole.text} "
+                  f"({_when(whole.window)})")
+    else:
+        reason = rules.falls_working(x, y)
+    return Disagreement(kind=relation, quantity=quantity, claim=a.claims[0], other=b.claims[0],
+                        claim_value=x.text, other_value=y.text, reason=reason + _stated_by(a, b),
+                        claim_count=len(a.claims), other_count=len(b.claims))

@@ -8,13 +8,31 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from .answers import Kb
-from .namespaces import PREFIXES, XSD, compact
-from .results import Term
+from typing import TYPE_CHECKING
 
-FORMATS = ("trig", "nquads", "turtle", "jsonld", "claimreview")
-ONTOLOGY_GRAPH = "https://w3id.org/claimkb/id/graph/ontology"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from .namespaces import ONTOLOGY_GRAPH, PREFIXES, RDF, XSD, compact
+from .results import Term
+from .session import Session
+
+if TYPE_CHECKING:
+    from .api import KnowledgeBase
+
+RDF_TYPE = RDF.type
+# the export axis: format -> what it keeps (the CLI's choices are built from this table)
+EXPORT_FORMATS = {
+    "trig": "every named graph (lossless)",
+    "nquads": "every named graph, one quad a line (lossless)",
+    "turtle": "the union of the graphs (graph names are not kept)",
+    "jsonld": "JSON-LD with the bundled context inline",
+    "claimreview": "schema.org ClaimReview markup for fact-check consumers",
+}
+
+
+def export(kb: KnowledgeBase, fmt: str, *, with_ontology: bool = False) -> bytes:
+    """The knowledge base in one of `formats.EXPORT_FORMATS`."""
+    if fmt == "claimreview":
+        return (json.dumps(claimreviews(kb.session), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return rdf(dataset(kb.local_store(), with_ontology=with_ontology), fmt)
 
 
 def _key(term) -> tuple[int, str]:
@@ -79,7 +97,7 @@ def _number(term: Term | None):
     return int(text) if text.lstrip("-").isdigit() else float(text)
 
 
-def claimreviews(kb: Kb) -> list[dict]:
+def claimreviews(kb: Session) -> list[dict]:
     """Google's ClaimReview markup for every reviewed claim: claimReviewed, reviewRating with
     alternateName, url (required), author and itemReviewed with the claim's author, appearance, date."""
     reviews: dict[str, dict] = {}

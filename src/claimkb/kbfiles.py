@@ -1,11 +1,15 @@
-"""The one path for writing files into `kb/`.
+"""The one path for writing files into `kb/`, and the one way to read them whole.
 
 Each file goes to a temporary file in the same folder, is fsynced, read back, re-parsed and compared. A
 write of several files is one commit: a journal naming every (temporary, final) pair is written
-atomically once all temporaries are complete, then the renames happen, then the journal goes. A writer
-killed at any point leaves either the old state (no journal yet: its temporaries are removed) or a
-journal that the next writer or reader rolls forward to the new state. One writer at a time: a lock file
-that names its holder.
+atomically once all temporaries are complete (the commit point), then the renames happen, the
+generation marker is bumped, and the journal goes. A writer killed at any point leaves either the old
+state (no journal yet: its temporaries are removed by the next writer) or a journal that the next
+writer, or an explicit `recover`, rolls forward. One writer at a time: a lock file that names its holder.
+
+Readers never write and take no lock: `snapshot` reads the graph files as of one commit, taking a
+journal's new files in place of the ones they replace, and reads again when the generation marker or
+the journal changed while it read (a commit landed meanwhile).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from .errors import KbError
 
 LOCK_NAME = ".claimkb-write.lock"
 JOURNAL_NAME = ".claimkb-journal.json"
+GENERATION_NAME = ".claimkb-generation"
 TMP_PREFIX = ".claimkb-tmp-"
 
 
@@ -40,8 +45,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def writer_lock(kb_dir: Path, *, wait: bool = False) -> Iterator[None]:
-    """Hold the knowledge base's write lock; fail at once (or wait), naming the holder."""
+def writer_lock(kb_dir: Path, *, wait: bool = False) -> Iterator[str | None]:
+    """Hold the knowledge base's write lock; fail at once (or wait), naming the holder. What a killed
+    writer left is finished or cleaned first; the context gives what `recover` did."""
     kb_dir = kb_dir.resolve()
     kb_dir.mkdir(parents=True, exist_ok=True)
     path = kb_dir / LOCK_NAME
@@ -57,8 +63,7 @@ def writer_lock(kb_dir: Path, *, wait: bool = False) -> Iterator[None]:
 
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
-        recover(kb_dir)
-        yield
+        yield recover(kb_dir)
     finally:
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
@@ -86,6 +91,7 @@ def recover(kb_dir: Path) -> str | None:
                 os.replace(tmp, final)
         for folder in {(kb_dir / final).parent for _, final in pairs}:
             _fsync_dir(folder)
+        _bump_generation(kb_dir)
         journal.unlink()
         _fsync_dir(kb_dir)
         done = "rolled forward"
@@ -113,11 +119,67 @@ def _checked_pairs(pairs: object, kb_dir: Path) -> list[tuple[str, str]]:
     return checked
 
 
-def recover_if_needed(kb_dir: Path) -> None:
-    """For readers: if a writer died mid-commit, wait for the lock and finish its commit first."""
-    if (kb_dir / JOURNAL_NAME).exists():
-        with writer_lock(kb_dir, wait=True):
-            pass
+def _bump_generation(kb_dir: Path) -> None:
+    """Count one more commit (the marker readers compare before and after they read)."""
+    marker = kb_dir / GENERATION_NAME
+    try:
+        current = int(marker.read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
+        current = 0
+    tmp = _write_tmp(marker, f"{current + 1}\n".encode("ascii"), None)
+    os.replace(tmp, marker)
+
+
+def _state(kb_dir: Path) -> tuple[bytes | None, bytes | None]:
+    """The generation marker's and the journal's bytes (None when absent)."""
+    out = []
+    for name in (GENERATION_NAME, JOURNAL_NAME):
+        try:
+            out.append((kb_dir / name).read_bytes())
+        except FileNotFoundError:
+            out.append(None)
+    return out[0], out[1]
+
+
+def graph_sources(kb_dir: Path) -> tuple[list[tuple[str, Path]], tuple[bytes | None, bytes | None]]:
+    """The graph files of the current commit as (name, path to read), and the state they were listed
+    in (see `unchanged_since`). A journal's new files stand in for the files they replace; a file the
+    journal creates appears under its final name."""
+    import json
+
+    kb_dir = kb_dir.resolve()
+    state = _state(kb_dir)
+    files = {p.name: p for p in sorted((kb_dir / "graphs").glob("*.trig"))}
+    if state[1] is not None:
+        try:
+            pairs = _checked_pairs(json.loads(state[1]), kb_dir)
+        except ValueError:
+            raise KbError(f"{kb_dir / JOURNAL_NAME} is not a claimkb journal",
+                          hint="move it away and run again") from None
+        for tmp_name, final_name in pairs:
+            tmp, final = kb_dir / tmp_name, kb_dir / final_name
+            if final.parent == kb_dir / "graphs" and final.suffix == ".trig" and tmp.exists():
+                files[final.name] = tmp
+    return sorted(files.items()), state
+
+
+def unchanged_since(kb_dir: Path, state: tuple[bytes | None, bytes | None]) -> bool:
+    """True when no commit landed or began since `graph_sources` gave `state`."""
+    return _state(kb_dir.resolve()) == state
+
+
+def snapshot(kb_dir: Path, attempts: int = 50) -> list[tuple[str, bytes]]:
+    """The graph files' bytes as of one commit, without writing anything (see the module docstring)."""
+    for _ in range(attempts):
+        sources, state = graph_sources(kb_dir)
+        try:
+            blobs = [(name, path.read_bytes()) for name, path in sources]
+        except FileNotFoundError:  # a commit moved a file while it was read: read again
+            continue
+        if unchanged_since(kb_dir, state):
+            return blobs
+        time.sleep(0.01)
+    raise KbError(f"{kb_dir} kept changing while it was read", hint="run the command again when the writes stop")
 
 
 def _write_tmp(path: Path, data: bytes, check: Callable[[bytes], None] | None) -> Path:

@@ -12,19 +12,11 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from .rules import COMPARATORS
+
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 
 CARRIAGES = {"own-voice": "OwnVoice", "attributed": "Attributed", "hearsay": "Hearsay"}
-COMPARATORS = {
-    "exactly": "Exactly",
-    "approximately": "Approximately",
-    "more-than": "MoreThan",
-    "at-least": "AtLeast",
-    "less-than": "LessThan",
-    "up-to": "UpTo",
-    "almost": "Almost",
-    "between": "Between",
-}
 PRECISIONS = {
     "day": "DayPrecision",
     "week": "WeekPrecision",
@@ -125,9 +117,12 @@ class Quantity:
     comparator: str
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    formulaic: bool = False  # the hedge is the source's habitual formula: the figure is compared as exact
 
     def __post_init__(self) -> None:
         _check_id(self.measures, "measured quantity")
+        if self.formulaic and self.comparator != "approximately":
+            raise ValueError("only an 'approximately' can be formulaic (formulaic: true)")
         _one_of(self.comparator, COMPARATORS, "comparator")
         if not self.unit.strip():
             raise ValueError("unit is empty")

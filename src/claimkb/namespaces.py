@@ -1,40 +1,80 @@
-"""The one prefix map, shared by the code, the .rq files (tested) and the exports."""
+"""The one prefix map, shared by the code, the .rq files (tested) and the exports.
+
+Every IRI claimkb writes or reads comes from here: `CKB.windowStart`, `SCHEMA.text`, `CLAIM["D01-c02"]`.
+A namespace is a string (its IRI prefix); attribute or item access gives the IRI of a term in it, as
+rdflib's `Namespace` does (use item access where the name is a `str` method: `DCTERMS["format"]`).
+"""
 
 from __future__ import annotations
 
-CKB = "https://w3id.org/claimkb/ns#"
+
+class Namespace(str):
+    """An IRI prefix whose attributes are the IRIs of its terms."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return str(self) + name
+
+    def __getitem__(self, key):  # type: ignore[override]  # str keys name terms; ints and slices index
+        return str(self) + key if isinstance(key, str) else str.__getitem__(self, key)
+
+    def local(self, iri: str | None) -> str | None:
+        """The part of `iri` after this prefix, or None when `iri` is not in this namespace."""
+        return iri[len(self):] if iri is not None and iri.startswith(self) else None
+
+
+CKB = Namespace("https://w3id.org/claimkb/ns#")
 ONTOLOGY_IRI = "https://w3id.org/claimkb/ns"
-ID = "https://w3id.org/claimkb/id/"
-SCHEMA = "http://schema.org/"
-PROV = "http://www.w3.org/ns/prov#"
-OA = "http://www.w3.org/ns/oa#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+ID = Namespace("https://w3id.org/claimkb/id/")
+CLAIM = Namespace(ID + "claim/")
+DOC = Namespace(ID + "doc/")
+AGENT = Namespace(ID + "agent/")
+QK = Namespace(ID + "quantity/")
+STANCE = Namespace(ID + "stance/")
+REVIEW = Namespace(ID + "review/")
+GRAPH = Namespace(ID + "graph/")
+ONTOLOGY_GRAPH = GRAPH.ontology
+SCHEMA = Namespace("http://schema.org/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+MP = Namespace("http://purl.org/mp/")
+CITO = Namespace("http://purl.org/spar/cito/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+WD = Namespace("http://www.wikidata.org/entity/")
 
 PREFIXES: dict[str, str] = {
     "ckb": CKB,
-    "claim": ID + "claim/",
-    "doc": ID + "doc/",
-    "agent": ID + "agent/",
-    "qk": ID + "quantity/",
-    "stance": ID + "stance/",
-    "review": ID + "review/",
-    "graph": ID + "graph/",
+    "claim": CLAIM,
+    "doc": DOC,
+    "agent": AGENT,
+    "qk": QK,
+    "stance": STANCE,
+    "review": REVIEW,
+    "graph": GRAPH,
     "schema": SCHEMA,
     "prov": PROV,
     "oa": OA,
-    "mp": "http://purl.org/mp/",
-    "cito": "http://purl.org/spar/cito/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "mp": MP,
+    "cito": CITO,
+    "dcterms": DCTERMS,
+    "skos": SKOS,
     "rdf": RDF,
     "rdfs": RDFS,
-    "owl": "http://www.w3.org/2002/07/owl#",
+    "owl": OWL,
     "xsd": XSD,
-    "sh": "http://www.w3.org/ns/shacl#",
-    "vann": "http://purl.org/vocab/vann/",
-    "wd": "http://www.wikidata.org/entity/",
+    "sh": SH,
+    "vann": VANN,
+    "wd": WD,
 }
 
 
@@ -49,3 +89,16 @@ def compact(iri: str) -> str:
         if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
             return f"{best}:{local}"
     return iri
+
+
+def expand(value: str) -> str:
+    """`claim:D01-c02` -> the full IRI, using the prefix map; `<...>` and full IRIs stay as they are."""
+    import re
+
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    if m := re.fullmatch(r"([A-Za-z][A-Za-z0-9-]*):([A-Za-z0-9_.-]*)", value):
+        if m[1] in PREFIXES:
+            return PREFIXES[m[1]] + m[2]
+    return value

@@ -1,7 +1,11 @@
-"""Result table -> table | json | jsonl | csv | tsv | sparql-json. Pure functions returning text.
+"""Answers -> text, for every output format: one registry of renderers, pure functions, no I/O.
 
-`table` is for people: compact IRIs, long text truncated. The machine formats keep full IRIs and exact
-values, one key per variable; `sparql-json` is the lossless SPARQL 1.1 JSON results document.
+An answer is a `Records` (a list of records with its columns), or a document whose records are its
+claims (`Trace`, `ClaimDetail`: their `records()`). `table` is for people (compact IRIs; long text cut
+to the terminal's width, never an id; control characters shown escaped); the machine formats keep
+full IRIs and exact values: `json` and `jsonl` the nested records, `csv` and `tsv` one flat row per
+record, `sparql-json` the SPARQL 1.1 JSON results the answer was read from. Spreadsheet formulas in
+CSV/TSV cells are neutralised unless the caller asks for raw cells.
 """
 
 from __future__ import annotations
@@ -9,60 +13,115 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-from collections.abc import Iterable
+import re
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from .namespaces import compact
+from .records import Records, text_of
 from .results import ResultTable, Term
 
-FORMATS = ("table", "json", "jsonl", "csv", "tsv", "sparql-json")
 MAX_CELL = 60
 
 
-def plain(term: Term | None) -> str:
-    return "" if term is None else term.value
+class Options(NamedTuple):
+    width: int | None = None  # the terminal's width; None: never cut (piped output, --wide)
+    raw_cells: bool = False  # CSV/TSV: leave cells starting with = + - @ as they are
 
 
-def human(term: Term | None) -> str:
-    if term is None:
-        return ""
-    if term.kind == "uri":
-        return compact(term.value)
-    return term.value
+def records_of(answer: Any) -> Records[Any]:
+    return answer.records() if hasattr(answer, "records") else answer
 
 
-def records(table: ResultTable) -> list[dict[str, str | None]]:
-    return [{v: (row[v].value if v in row else None) for v in table.variables} for row in table.rows]
+def _json(answer: Any, options: Options) -> str:
+    return json.dumps(records_of(answer).to_dicts(), ensure_ascii=False, indent=2) + "\n"
 
 
-def render(table: ResultTable, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(records(table), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records(table))
-    if fmt in ("csv", "tsv"):
-        return delimited(table.variables, ([plain(row.get(v)) for v in table.variables]
-                                           for row in table.rows), fmt)
-    if fmt == "sparql-json":
-        return json.dumps(table.to_sparql_json(), ensure_ascii=False, indent=2) + "\n"
-    return text_table(table.variables, [[human(row.get(v)) for v in table.variables]
-                                        for row in table.rows])
+def _jsonl(answer: Any, options: Options) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records_of(answer).to_dicts())
 
 
-def delimited(header: list[str], rows: Iterable[list[str]], fmt: str) -> str:
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula, prefixed with an apostrophe (shown, not run)."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def _delimited(answer: Any, options: Options, delimiter: str) -> str:
+    records = records_of(answer)
     out = io.StringIO()
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-        return out.getvalue()
-    # TSV as in SPARQL's text/tab-separated-values convention for plain text: escape what breaks a cell.
-    def cell(value: str) -> str:
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    out.write("\t".join(header) + "\n")
-    for row in rows:
-        out.write("\t".join(cell(v) for v in row) + "\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(records.columns)
+    fix = (lambda c: c) if options.raw_cells else neutralise
+    for row in records.flat_rows():
+        writer.writerow([fix(row.get(c, "")) for c in records.columns])
     return out.getvalue()
+
+
+def _csv(answer: Any, options: Options) -> str:
+    return _delimited(answer, options, ",")
+
+
+def _tsv(answer: Any, options: Options) -> str:
+    return _delimited(answer, options, "\t")
+
+
+def _sparql_json(answer: Any, options: Options) -> str:
+    records = records_of(answer)
+    table = records.terms
+    if table is None:
+        table = ResultTable(records.columns, [{c: Term.literal(v) for c, v in row.items() if v != ""}
+                                              for row in records.flat_rows()])
+    return json.dumps(table.to_sparql_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _table(answer: Any, options: Options) -> str:
+    layout = LAYOUTS.get(type(answer).__name__)
+    if layout is not None:
+        return layout(answer, options)
+    records = records_of(answer)
+    rows = [[shown(row.get(c, "")) for c in records.columns] for row in records.flat_rows()]
+    return text_table(records.columns, rows, options.width)
+
+
+RENDERERS: dict[str, Callable[[Any, Options], str]] = {
+    "table": _table,
+    "json": _json,
+    "jsonl": _jsonl,
+    "csv": _csv,
+    "tsv": _tsv,
+    "sparql-json": _sparql_json,
+}
+FORMATS = tuple(RENDERERS)
+# human layouts of documents, by type name (registered by `views.py`)
+LAYOUTS: dict[str, Callable[[Any, Options], str]] = {}
+
+
+def render(answer: Any, fmt: str, options: Options = Options()) -> str:
+    return RENDERERS[fmt](answer, options)
+
+
+# -- text for people ------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """Control characters and bidirectional overrides shown as escapes, never sent to the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shown(value: str) -> str:
+    """One cell for people: a compact IRI, or the text with newlines and control characters escaped."""
+    if value.startswith(("http://", "https://")) and " " not in value:
+        return compact(value)
+    return escape_controls(value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\t", "\\t"))
+
+
+def _is_id(values: list[str]) -> bool:
+    return bool(values) and all(re.fullmatch(r"[a-z]+:[A-Za-z0-9_.-]+|https?://\S+", v) for v in values if v)
 
 
 def shorten(value: str, width: int) -> str:
@@ -70,29 +129,44 @@ def shorten(value: str, width: int) -> str:
     return value if len(value) <= width else value[: max(1, width - 1)] + "…"
 
 
-def text_table(header: list[str], rows: list[list[str]], max_cell: int = MAX_CELL) -> str:
+def text_table(header: list[str], rows: list[list[str]], width: int | None = None, max_cell: int = MAX_CELL) -> str:
+    """Aligned columns. With a `width`, long cells are cut to fit it (ids and the last column never
+    are); without, nothing is cut."""
     if not rows:
         return ""
-    last = len(header) - 1  # the last column (often a sentence) is never cut
-    cells = [[c if i == last else shorten(c, max_cell) for i, c in enumerate(row)] for row in rows]
+    last = len(header) - 1
+    ids = [_is_id([r[i] for r in rows]) for i in range(len(header))]
+    cutting = width is not None
+    cells = [[c if (i == last or ids[i] or not cutting) else shorten(c, max_cell) for i, c in enumerate(row)]
+             for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
-    term_width = shutil.get_terminal_size((160, 24)).columns
-    fixed = widths[:last]
-    while sum(fixed) + 2 * last + 20 > term_width and fixed and max(fixed) > 12:
-        fixed[fixed.index(max(fixed))] -= 1
-    widths[:last] = fixed
+    if cutting:
+        assert width is not None
+        fixed = widths[:last]
+        while sum(fixed) + 2 * last + 20 > width:
+            cuttable = [i for i, w in enumerate(fixed) if not ids[i] and w > 12]
+            if not cuttable:
+                break
+            widest = max(cuttable, key=lambda i: fixed[i])
+            fixed[widest] -= 1
+        widths[:last] = fixed
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
     for row in cells:
-        shown = [c if i == last else shorten(c, widths[i]).ljust(widths[i]) for i, c in enumerate(row)]
-        lines.append("  ".join(shown).rstrip())
+        line = [c if i == last else (shorten(c, widths[i]) if cutting and not ids[i] else c).ljust(widths[i])
+                for i, c in enumerate(row)]
+        lines.append("  ".join(line).rstrip())
     return "\n".join(lines) + "\n"
 
 
 def key_values(pairs: list[tuple[str, str]], indent: str = "") -> str:
-    """A vertical record: `label: value` lines, labels aligned."""
-    shown = [(k, v) for k, v in pairs if v]
-    if not shown:
+    """A vertical record: `label  value` lines, labels aligned, empty values left out."""
+    shown_pairs = [(k, escape_controls(v)) for k, v in pairs if v]
+    if not shown_pairs:
         return ""
-    width = max(len(k) for k, _ in shown)
-    return "".join(f"{indent}{k.ljust(width)}  {v}\n" for k, v in shown)
+    width = max(len(k) for k, _ in shown_pairs)
+    return "".join(f"{indent}{k.ljust(width)}  {v}\n" for k, v in shown_pairs)
+
+
+def cell(value: Any) -> str:
+    return text_of(value)

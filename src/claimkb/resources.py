@@ -19,6 +19,11 @@ def data_root() -> Path:
     return _PACKAGE.parent.parent
 
 
+def is_bundled() -> bool:
+    """True when the data comes from an installed package (read-only), not from a checkout."""
+    return (_PACKAGE / "_data" / "queries").is_dir()
+
+
 def kb_dir() -> Path:
     return data_root() / "kb"
 

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .answers import Kb
-from .backends.local import kb_files
+from . import resources
 from .errors import InputError
+from .kbfiles import snapshot
+from .namespaces import SH
+from .records import Finding, Report
+from .session import Session
 
-SH = "http://www.w3.org/ns/shacl#"
-
-
-@dataclass(frozen=True)
-class Finding:
-    source: str  # shapes | check | quotes
-    severity: str  # Violation | Warning
-    focus: str
-    message: str
+if TYPE_CHECKING:
+    from .api import KnowledgeBase
 
 
-def quote_integrity(kb: Kb, kb_dir: Path) -> tuple[list[Finding], int]:
+def validate(kb: KnowledgeBase) -> Report:
+    """Shapes over every graph file, the check queries, and every anchored quote against its archive."""
+    if kb.folder is None:
+        from .errors import UsageError
+
+        raise UsageError("validate reads a local knowledge base's files", hint="drop --endpoint")
+    ontology = resources.ontology_dir()
+    shape_findings, files = shapes(kb.folder, ontology / "shapes.ttl", ontology / "claimkb.ttl")
+    check_findings, check_count = checks(kb.session)
+    quote_findings, anchors = quote_integrity(kb.session, kb.folder)
+    return Report(tuple(shape_findings + check_findings + quote_findings), files, check_count, anchors)
+
+
+def quote_integrity(kb: Session, kb_dir: Path) -> tuple[list[Finding], int]:
     """Every anchored quote equals the archived text at its offsets; every archive has its sha256."""
     findings: list[Finding] = []
     texts: dict[str, str | None] = {}
@@ -75,11 +84,11 @@ def _read_archive(kb_dir: Path, relative: str, sha: str, findings: list[Finding]
     return raw.decode("utf-8")
 
 
-def checks(kb: Kb) -> tuple[list[Finding], int]:
+def checks(kb: Session) -> tuple[list[Finding], int]:
     findings = []
     queries = kb.catalogue.checks()
     for query in queries:
-        for row in kb.backend.select(query.text, trusted=True).rows:
+        for row in kb.run(query.name).rows:
             focus = " ".join(t.value for t in row.values())
             findings.append(Finding("check", "Violation", focus, f"{query.name}: {query.summary}"))
     return findings, len(queries)
@@ -87,11 +96,8 @@ def checks(kb: Kb) -> tuple[list[Finding], int]:
 
 def shapes(kb_dir: Path, shapes_path: Path, ontology_path: Path) -> tuple[list[Finding], int]:
     """Validate the union of all kb graphs against the SHACL shapes (pySHACL over rdflib)."""
-    files = kb_files(kb_dir)
-    blobs = []
-    for path in files:
-        blobs.append((str(path), path.read_bytes()))
-    return shapes_for(blobs, shapes_path, ontology_path), len(files)
+    blobs = [(str(kb_dir / "graphs" / name), data) for name, data in snapshot(kb_dir)]
+    return shapes_for(blobs, shapes_path, ontology_path), len(blobs)
 
 
 def shapes_for(blobs: list[tuple[str, bytes]], shapes_path: Path, ontology_path: Path) -> list[Finding]:
@@ -115,7 +121,7 @@ def shapes_for(blobs: list[tuple[str, bytes]], shapes_path: Path, ontology_path:
         allow_warnings=True, advanced=True,
     )
     findings = []
-    SHN = rdflib.Namespace(SH)
+    SHN = rdflib.Namespace(str(SH))
     for result in report.subjects(rdflib.RDF.type, SHN.ValidationResult):
         severity = str(report.value(result, SHN.resultSeverity)).rsplit("#", 1)[-1]
         focus = str(report.value(result, SHN.focusNode))

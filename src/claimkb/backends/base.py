@@ -10,10 +10,7 @@ from ..results import ResultTable
 class Backend(Protocol):
     name: str
 
-    def select(self, query_text: str, *, trusted: bool = False) -> ResultTable:
-        """Run a read-only SELECT and return its table.
-
-        `trusted` marks a catalogue query with its parameters bound as terms; any other text is first
-        refused if it would reach the network, read files or update the store.
-        """
+    def select(self, query_text: str) -> ResultTable:
+        """Run a read-only SELECT that claimkb wrote (a catalogue query with its parameters bound as
+        terms) or that `adhoc` parsed and checked, and return its table."""
         ...

@@ -3,6 +3,7 @@
 A small knowledge base is parsed into memory on each run (faster than opening a store on disk); a large
 one is built once into a persistent store that later runs reopen (see `persistent.py`).
 `CLAIMKB_STORE_MODE=memory|disk|auto` overrides the choice (auto: disk above DISK_ABOVE bytes of sources).
+The files are read as of one commit (`kbfiles`): nothing here writes to the knowledge base.
 
 Queries see the union of all named graphs as their default graph, as a SPARQL server configured with a
 union default graph does, so the same `.rq` files run on both.
@@ -11,62 +12,66 @@ union default graph does, so the same `.rq` files run on both.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import InputError, KbError
-from ..namespaces import ID
+from ..kbfiles import graph_sources, snapshot, unchanged_since
+from ..namespaces import ONTOLOGY_GRAPH
 from ..results import ResultTable, Term
-from ..sparqlsafety import check_read_only
 
-ONTOLOGY_GRAPH = ID + "graph/ontology"
 DISK_ABOVE = 5_000_000
+Progress = Callable[[str, int, int], None]
 
 
-def kb_files(kb_dir: Path) -> list[Path]:
-    return sorted((kb_dir / "graphs").glob("*.trig"))
-
-
-def load_store(kb_dir: Path, ontology: Path | None) -> tuple[ox.Store, Path | None]:
-    """The store, and the folder of its derived comparison tables (None for an in-memory store)."""
-    from ..kbfiles import JOURNAL_NAME, recover_if_needed
-
-    if (kb_dir / JOURNAL_NAME).exists():  # a writer died mid-commit: finish its commit before reading
-        recover_if_needed(kb_dir)
-    files = kb_files(kb_dir)
-    if not files:
-        raise KbError(f"no knowledge base files in {kb_dir / 'graphs'}",
-                      hint="point --kb at a folder with graphs/*.trig, or run `claimkb import`")
+def _mode() -> str:
     mode = os.environ.get("CLAIMKB_STORE_MODE", "auto")
     if mode not in ("auto", "memory", "disk"):
         raise KbError(f"CLAIMKB_STORE_MODE is {mode!r}", hint="set it to auto, memory or disk")
-    if mode == "disk" or (mode == "auto" and sum(p.stat().st_size for p in files) > DISK_ABOVE):
+    return mode
+
+
+def load_store(kb_dir: Path, ontology: Path | None, progress: Progress | None = None) -> ox.Store:
+    """The store over the knowledge base's graph files as of one commit, and the ontology."""
+    sources, state = graph_sources(kb_dir)
+    if not sources:
+        raise KbError(f"no knowledge base files in {kb_dir / 'graphs'}",
+                      hint="point --kb at a folder with graphs/*.trig, or run `claimkb import`")
+    mode = _mode()
+    if mode == "disk" or (mode == "auto" and sum(p.stat().st_size for _, p in sources) > DISK_ABOVE):
         from .persistent import open_store
 
-        try:
-            store, folder = open_store(files, ontology)
-            return store, folder
-        except SyntaxError as exc:
-            raise InputError(f"not valid RDF: {exc}", hint="fix the file, or rebuild it from its sheet "
-                             "with `claimkb import`") from None
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise KbError(f"cannot open or build the store: {exc}",
-                          hint="delete the cache folder (CLAIMKB_CACHE) and run again") from None
+        for _ in range(20):
+            try:
+                store, _folder = open_store(sources, ontology, progress)
+            except FileNotFoundError:  # a commit moved a file while the store was built: build again
+                store = None
+            except SyntaxError as exc:
+                raise InputError(f"not valid RDF: {exc}", hint="fix the file, or rebuild it from its sheet "
+                                 "with `claimkb import`") from None
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise KbError(f"cannot open or build the store: {exc}",
+                              hint="delete the cache folder (CLAIMKB_CACHE) and run again") from None
+            if store is not None and unchanged_since(kb_dir, state):
+                return store
+            sources, state = graph_sources(kb_dir)
+        raise KbError(f"{kb_dir} kept changing while it was read", hint="run the command again when the writes stop")
     store = ox.Store()
-    for path in files:
-        _load(store, path, ox.RdfFormat.TRIG, None)
+    for name, data in snapshot(kb_dir):
+        _load(store, data, kb_dir / "graphs" / name, ox.RdfFormat.TRIG, None)
     if ontology is not None and ontology.is_file():
-        _load(store, ontology, ox.RdfFormat.TURTLE, ox.NamedNode(ONTOLOGY_GRAPH))
-    return store, None
+        _load(store, ontology.read_bytes(), ontology, ox.RdfFormat.TURTLE, ox.NamedNode(ONTOLOGY_GRAPH))
+    return store
 
 
-def _load(store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode | None) -> None:
+def _load(store: ox.Store, data: bytes, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode | None) -> None:
     try:
         if graph is None:
-            store.load(path=str(path), format=fmt)
+            store.load(data, format=fmt)
         else:
-            store.load(path=str(path), format=fmt, to_graph=graph)
+            store.load(data, format=fmt, to_graph=graph)
     except SyntaxError as exc:
         raise InputError(f"not valid RDF: {exc.msg if hasattr(exc, 'msg') else exc}",
                          file=str(path), line=getattr(exc, "lineno", None),
@@ -91,40 +96,35 @@ def to_term(term) -> Term | None:
 class LocalBackend:
     name = "embedded"
 
-    def __init__(self, kb_dir: Path, ontology: Path | None = None) -> None:
+    def __init__(self, kb_dir: Path, ontology: Path | None = None, progress: Progress | None = None) -> None:
         self.kb_dir = kb_dir
-        self.store, folder = load_store(kb_dir, ontology)
-        self.derived = None
-        if folder is not None:
-            from ..derived import Derived
+        self.store = load_store(kb_dir, ontology, progress)
 
-            if Derived.available(folder):
-                self.derived = Derived(folder)
+    def select(self, query_text: str) -> ResultTable:
+        """Run a catalogue SELECT (text claimkb wrote, with parameters bound as terms)."""
+        return evaluate(self.store, query_text)
 
-    def select(self, query_text: str, *, trusted: bool = False) -> ResultTable:
-        """Run a SELECT. Text that is not one of the catalogue's own files is checked first."""
-        if not trusted:
-            check_read_only(query_text)
-        try:
-            solutions = self.store.query(query_text, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise InputError(f"the query does not parse: {exc}",
-                             hint="check it against SPARQL 1.1") from None
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise KbError(f"the query failed: {exc}", hint="check the query against SPARQL 1.1") from None
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise InputError("only SELECT queries are supported here",
-                             hint="rewrite it as SELECT; ASK, CONSTRUCT and DESCRIBE are not shown as tables")
-        variables = [v.value for v in solutions.variables]
-        rows = []
-        try:  # evaluation is lazy: errors surface while the solutions are read
-            for solution in solutions:
-                row = {}
-                for name in variables:
-                    term = to_term(solution[name])
-                    if term is not None:
-                        row[name] = term
-                rows.append(row)
-        except (OSError, ValueError, RuntimeError, SyntaxError) as exc:
-            raise KbError(f"the query failed: {exc}", hint="check the query against SPARQL 1.1") from None
-        return ResultTable(variables, rows)
+
+def evaluate(store: ox.Store, query_text: str) -> ResultTable:
+    try:
+        solutions = store.query(query_text, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise InputError(f"the query does not parse: {exc}", hint="check it against SPARQL 1.1") from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise KbError(f"the query failed: {exc}", hint="check the query against SPARQL 1.1") from None
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise InputError("only SELECT queries are supported here",
+                         hint="rewrite it as SELECT; ASK, CONSTRUCT and DESCRIBE are not shown as tables")
+    variables = [v.value for v in solutions.variables]
+    rows = []
+    try:  # evaluation is lazy: errors surface while the solutions are read
+        for solution in solutions:
+            row = {}
+            for name in variables:
+                term = to_term(solution[name])
+                if term is not None:
+                    row[name] = term
+            rows.append(row)
+    except (OSError, ValueError, RuntimeError, SyntaxError) as exc:
+        raise KbError(f"the query failed: {exc}", hint="check the query against SPARQL 1.1") from None
+    return ResultTable(variables, rows)

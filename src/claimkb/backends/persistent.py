@@ -20,18 +20,20 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import threading
 import time
 from pathlib import Path
 
+from collections.abc import Callable
+
 import pyoxigraph as ox
 
-from .. import __version__, derived
+from .. import __version__
+from ..namespaces import ONTOLOGY_GRAPH
 
-ONTOLOGY_GRAPH = "https://w3id.org/claimkb/id/graph/ontology"
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
 COMPLETE = "claimkb-store.json"
-STORE_FORMAT = 2  # 2: with the derived comparison tables
+STORE_FORMAT = 3  # 3: the rules of rules.py, without tables
 LOADERS = 2
 
 
@@ -89,66 +91,22 @@ def fingerprint(sources: list[tuple[str, Path]], root: Path) -> str:
     return digest.hexdigest()
 
 
-def open_store(graph_files: list[Path], ontology: Path | None) -> tuple[ox.Store, Path]:
-    """The read-only store for exactly these sources, building it first when there is none, and its
-    folder (which also holds the derived comparison tables, see `derived.py`)."""
-    sources = [(f"graphs/{p.name}", p) for p in graph_files]
+def open_store(graph_files: list[tuple[str, Path]], ontology: Path | None,
+               progress: Progress | None = None) -> tuple[ox.Store, Path]:
+    """The read-only store for exactly these sources (name, path to read), building it first when there
+    is none, and its folder."""
+    sources = [(f"graphs/{name}", p) for name, p in graph_files]
     if ontology is not None and ontology.is_file():
         sources.append(("ontology", ontology))
     root = cache_root()
     name = fingerprint(sources, root)[:32]
     folder = root / "stores" / name
     if not (folder / COMPLETE).is_file():
-        _build(folder, sources, root)
+        _build(folder, sources, root, progress)
     return ox.Store.read_only(str(folder)), folder
 
 
-class Progress:
-    """A progress bar on stderr for a build that takes over a second: redrawn every second on a
-    terminal, a line every ten seconds otherwise (a CI log), and a closing line once it was shown."""
-
-    AFTER = 1.0  # seconds before the bar appears
-
-    def __init__(self, total: int) -> None:
-        self.total, self.done, self.phase = total, 0, "loading"
-        self.started = time.monotonic()
-        self.shown = False
-        self.tty = sys.stderr.isatty()
-        self.finished = threading.Event()
-        self.ticker = threading.Thread(target=self._tick, name="claimkb-store-progress", daemon=True)
-        self.ticker.start()
-
-    def _tick(self) -> None:
-        interval = 1.0 if self.tty else 10.0
-        if self.finished.wait(self.AFTER):
-            return
-        while True:
-            self._draw()
-            if self.finished.wait(interval):
-                return
-
-    def _draw(self) -> None:
-        width = 30
-        filled = width * self.done // max(1, self.total)
-        bar = "#" * filled + "." * (width - filled)
-        line = (f"building the store [{bar}] {self.done}/{self.total} files loaded, {self.phase}, "
-                f"{time.monotonic() - self.started:.0f} s")
-        sys.stderr.write(f"\r{line}" if self.tty else f"{line}\n")
-        sys.stderr.flush()
-        self.shown = True
-
-    def close(self, quads: int | None) -> None:
-        self.finished.set()
-        self.ticker.join()
-        if self.shown:
-            if self.tty:
-                sys.stderr.write("\n")
-            if quads is not None:
-                sys.stderr.write(f"built the store: {quads} quads in {time.monotonic() - self.started:.1f} s\n")
-            sys.stderr.flush()
-
-
-def _build(folder: Path, sources: list[tuple[str, Path]], root: Path) -> None:
+def _build(folder: Path, sources: list[tuple[str, Path]], root: Path, progress: Progress | None) -> None:
     (root / "stores").mkdir(parents=True, exist_ok=True)
     lock = os.open(root / "build.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -157,15 +115,11 @@ def _build(folder: Path, sources: list[tuple[str, Path]], root: Path) -> None:
             return
         tmp = folder.with_name(f".building-{folder.name}-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
-        progress = Progress(len(sources))
-        quads = None
         try:
-            quads = _fill(tmp, sources, progress)
+            quads = _fill(tmp, sources, progress or _silent)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        finally:
-            progress.close(quads)
         (tmp / COMPLETE).write_text(json.dumps({"sources": [n for n, _ in sources], "quads": quads}),
                                     encoding="utf-8")
         os.replace(tmp, folder)
@@ -175,57 +129,53 @@ def _build(folder: Path, sources: list[tuple[str, Path]], root: Path) -> None:
         os.close(lock)
 
 
-def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int:
-    """Bulk-load the sources into a new store at `tmp` and write its comparison tables beside it.
+def _silent(phase: str, done: int, total: int) -> None:
+    pass
 
-    Loader threads (pyoxigraph releases the GIL while loading; RocksDB ingests their files safely, as
-    `oxigraph load` does with several files) take the files one by one, while this thread reads the
-    same files for the tables. The loaders skip IRI validation (`lenient`): the tables' reader parses
-    every graph file strictly, and a syntax error there fails the build."""
+
+def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int:
+    """Bulk-load the sources into a new store at `tmp`. Loader threads take the files one by one
+    (pyoxigraph releases the GIL while loading; RocksDB ingests their files safely, as `oxigraph load`
+    does with several files)."""
     store = ox.Store(str(tmp))
     failed: list[BaseException] = []
-    pending = list(enumerate(sources, start=1))
+    pending = list(sources)
+    done = [0]
     claim = threading.Lock()
+    total = len(sources)
+    progress("loading", 0, total)
 
     def load() -> None:
         while not failed:
             with claim:
                 if not pending:
                     return
-                index, (name, path) = pending.pop(0)
+                name, path = pending.pop(0)
             try:
                 if name == "ontology":
                     store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
                 else:
-                    store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG, lenient=True)
+                    store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
             except BaseException as exc:  # handed to the building thread below
                 failed.append(exc)
             with claim:
-                progress.done += 1
+                done[0] += 1
+                progress("loading", done[0], total)
 
     loaders = [threading.Thread(target=load, name=f"claimkb-store-loader-{n}", daemon=True)
                for n in range(LOADERS)]
     for loader in loaders:
         loader.start()
-    collector = derived.Collector()
-    try:
-        for name, path in sources:
-            if name != "ontology":
-                collector.read(path)
-    except BaseException as exc:
-        failed.append(exc)
-    finally:
-        for loader in loaders:
-            loader.join()
+    for loader in loaders:
+        loader.join()
     if failed:
         raise failed[0]
-    progress.phase = "compacting"
+    progress("compacting", total, total)
     store.flush()
     store.optimize()
     quads = len(store)
     del store
-    progress.phase = "writing the comparison tables"
-    collector.write(tmp)
+    progress("done", total, total)
     return quads
 
 

@@ -1,29 +1,21 @@
-"""Open the knowledge base for a command: the embedded store over `kb/`, with the query catalogue."""
+"""Open the knowledge base a command names: `--endpoint`, else the folder `api.locate` finds."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .. import resources
-from ..answers import Kb
-from ..catalogue import Catalogue
+from ..api import KnowledgeBase, locate, open as open_kb_api
 
 
-def kb_dir(option: Path | None) -> Path:
-    return option if option is not None else resources.kb_dir()
+def open_kb(kb_option: Path | None, endpoint: str | None = None, timeout: float = 30.0) -> KnowledgeBase:
+    """The knowledge base for a command, with a progress bar on stderr while a large one is built."""
+    from .output import ProgressBar
 
-
-def open_kb(kb_option: Path | None, endpoint: str | None = None, timeout: float = 30.0) -> Kb:
-    """The embedded store over `kb/`, or the SPARQL endpoint when one is given."""
     if endpoint:
-        from ..backends.remote import RemoteBackend
-
-        return Kb(RemoteBackend(endpoint, timeout=timeout), catalogue())
-    from ..backends.local import LocalBackend
-
-    backend = LocalBackend(kb_dir(kb_option), resources.ontology_dir() / "claimkb.ttl")
-    return Kb(backend, catalogue())
-
-
-def catalogue() -> Catalogue:
-    return Catalogue(resources.queries_dir())
+        return open_kb_api(endpoint=endpoint, timeout=timeout)
+    folder, _bundled = locate(kb_option)
+    progress = ProgressBar()
+    try:
+        return open_kb_api(folder, timeout=timeout, progress=progress)
+    finally:
+        progress.close()

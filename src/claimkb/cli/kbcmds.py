@@ -1,19 +1,16 @@
-"""Commands that check or change the knowledge base: validate, import."""
+"""Commands that check, change or move the knowledge base: validate, import, export, push."""
 
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from .. import resources
 from ..errors import UsageError, ValidationFailed
-from ..results import ResultTable, Term
+from ..export import EXPORT_FORMATS
 from . import output
-from .context import kb_dir, open_kb
-from typing import Optional
-
+from .context import open_kb
 from .options import EndpointOpt, Format, FormatOpt, KbOpt, TimeoutOpt
 
 app = typer.Typer()
@@ -35,31 +32,21 @@ def validate(
 
       claimkb validate --strict --format csv
     """
-    from ..validate import checks, quote_integrity, shapes
+    from ..records import Finding, Records
 
-    folder = kb_dir(kb)
-    session = open_kb(kb)
-    ontology = resources.ontology_dir()
-    shape_findings, files = shapes(folder, ontology / "shapes.ttl", ontology / "claimkb.ttl")
-    check_findings, check_count = checks(session)
-    quote_findings, anchors = quote_integrity(session, folder)
-    findings = shape_findings + check_findings + quote_findings
-    table = ResultTable(["source", "severity", "focus", "message"], [
-        {"source": Term.literal(f.source), "severity": Term.literal(f.severity),
-         "focus": Term.literal(f.focus), "message": Term.literal(f.message)} for f in findings])
-    output.table(table, fmt)
-    failing = [f for f in findings if f.severity == "Violation" or strict]
-    output.note(f"{files} files against the shapes, {check_count} check queries, {anchors} anchored quotes: "
-                f"{sum(f.severity == 'Violation' for f in findings)} violations, "
-                f"{sum(f.severity != 'Violation' for f in findings)} warnings")
+    report = open_kb(kb).validate()
+    output.emit(Records(report.findings, list(Finding._fields)), fmt, count=False)
+    output.note(f"{report.files} files against the shapes, {report.checks} check queries, {report.anchors} "
+                f"anchored quotes: {report.violations} violations, {report.warnings} warnings")
+    failing = report.violations + (report.warnings if strict else 0)
     if failing:
-        raise ValidationFailed(f"the knowledge base has {len(failing)} problem(s)",
+        raise ValidationFailed(f"the knowledge base has {failing} problem(s)",
                                hint="fix the sheets in kb/sheets/ and rebuild with `claimkb import`")
 
 
 @app.command("import")
 def import_sheets(
-    sheets: Annotated[list[Path], typer.Argument(help="Claim sheets (YAML); see docs/sheet-format.md.")],
+    sheets: Annotated[list[Path], typer.Argument(help="Claim sheets (YAML, CSV, ClaimReview JSON); see docs/sheet-format.md.")],
     recorded_on: Annotated[Optional[str], typer.Option(
         "--recorded-on", metavar="YYYY-MM-DD", show_default=False,
         help="The curation date for sheets that state none (ClaimReview: default its datePublished).")] = None,
@@ -69,7 +56,7 @@ def import_sheets(
 
     Every sheet is read, resolved (dates against the document date, quotes anchored verbatim) and
     checked, and the knowledge base it would make is validated by the shapes, before any file is
-    written; each graph file is then replaced atomically.
+    written; the files are then replaced as one commit.
 
     Examples:
 
@@ -77,8 +64,6 @@ def import_sheets(
 
       claimkb import kb/sheets/*.yaml
     """
-    from ..ingest.build import build, check_shapes, write
-
     from datetime import date
 
     day = None
@@ -87,13 +72,8 @@ def import_sheets(
             day = date.fromisoformat(recorded_on)
         except ValueError:
             raise UsageError(f"--recorded-on {recorded_on!r} is not a date", hint="write it as YYYY-MM-DD") from None
-    folder = kb_dir(kb)
-    built = build(list(sheets), folder, day)
-    ontology = resources.ontology_dir()
-    check_shapes(built, folder, ontology / "shapes.ttl", ontology / "claimkb.ttl")
-    write(built, folder)
-    for item in built:
-        output.note(f"wrote {item.path} ({len(item.sheet.claims)} claims, {item.quads} quads)")
+    for path, claims, quads in open_kb(kb).import_sheets(sheets, recorded_on=day):
+        output.note(f"wrote {path} ({claims} claims, {quads} quads)")
 
 
 @app.command()
@@ -118,35 +98,21 @@ def push(
 
       claimkb push --endpoint http://127.0.0.1:3030/kb/query --store http://127.0.0.1:3030/kb/data
     """
-    from ..backends.local import LocalBackend
-    from ..backends.remote import RemoteBackend
-    from ..push import push as push_graphs
-    from .context import catalogue
-
     if not endpoint:
-        raise UsageError("push needs --endpoint (or CLAIMKB_ENDPOINT)",
-                         hint="e.g. --endpoint http://127.0.0.1:7878/query")
-    local = LocalBackend(kb_dir(kb), resources.ontology_dir() / "claimkb.ttl")
-    remote = RemoteBackend(endpoint, store_endpoint=store, timeout=timeout)
-    table = push_graphs(local, remote, catalogue())
-    output.table(table, fmt)
-    total = sum(int(row["sent"].value) for row in table.rows)
-    output.note(f"replaced {len(table.rows)} graphs ({total} triples) and verified every count")
+        raise UsageError("push needs --endpoint (or CLAIMKB_ENDPOINT)", hint="e.g. --endpoint http://127.0.0.1:7878/query")
+    table = open_kb(kb).push(endpoint, store=store, timeout=timeout)
+    output.emit(table, fmt, count=False)
+    total = sum(int(row["sent"]) for row in table)
+    output.note(f"replaced {len(table)} graphs ({total} triples) and verified every count")
 
 
-class ExportFormat(str, Enum):
-    trig = "trig"
-    nquads = "nquads"
-    turtle = "turtle"
-    jsonld = "jsonld"
-    claimreview = "claimreview"
+ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)  # type: ignore[misc]
 
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="trig and nquads keep every named graph "
-                                              "(lossless); turtle merges them; jsonld uses the bundled context; "
-                                              "claimreview is schema.org ClaimReview markup.")] = ExportFormat.trig,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="; ".join(
+        f"{name}: {what}" for name, what in EXPORT_FORMATS.items()))] = ExportFormat.trig,  # type: ignore[attr-defined]
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file (atomically) "
                                                 "instead of stdout.")] = None,
     with_ontology: Annotated[bool, typer.Option("--with-ontology", help="Include the ontology graph.")] = False,
@@ -160,26 +126,11 @@ def export(
 
       claimkb export --format claimreview
     """
-    import json
-
-    from ..backends.local import LocalBackend
-    from ..export import claimreviews, dataset, rdf
-    from ..kbfiles import write_atomic
-    from .context import catalogue
-
-    local = LocalBackend(kb_dir(kb), resources.ontology_dir() / "claimkb.ttl")
-    if fmt is ExportFormat.claimreview:
-        from ..answers import Kb
-
-        reviews = claimreviews(Kb(local, catalogue()))
-        data = (json.dumps(reviews, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        summary = f"{len(reviews)} ClaimReview(s)"
-    else:
-        quads = dataset(local.store, with_ontology=with_ontology)
-        data = rdf(quads, fmt.value)
-        summary = f"{len(quads)} quads"
+    data = open_kb(kb).export(fmt.value, with_ontology=with_ontology)
     if out is None:
         output.data(data.decode("utf-8"))
-    else:
-        write_atomic(out, data)
-        output.note(f"wrote {out} ({summary})")
+        return
+    from ..kbfiles import write_atomic
+
+    write_atomic(out, data)
+    output.note(f"wrote {out} ({len(data)} bytes)")

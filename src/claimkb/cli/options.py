@@ -1,4 +1,5 @@
-"""Options shared by every read command, defined once."""
+"""Options shared by every command, defined once. The format choices are built from the renderer
+registry (`render.RENDERERS`) and the export table (`export.EXPORT_FORMATS`)."""
 
 
 from enum import Enum
@@ -7,24 +8,27 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..render import FORMATS
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
-    sparql_json = "sparql-json"
-
+Format = Enum("Format", {name.replace("-", "_"): name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 FormatOpt = Annotated[
     Format,
     typer.Option("--format", "-f", help="Output: table for people; json, jsonl, csv, tsv, sparql-json for tools."),
 ]
+WideOpt = Annotated[
+    bool,
+    typer.Option("--wide", help="Show every cell whole in a table on a terminal (piped output is never cut)."),
+]
+RawCellsOpt = Annotated[
+    bool,
+    typer.Option("--raw-cells", help="CSV/TSV: leave cells starting with = + - @ as they are "
+                 "(by default they get a leading apostrophe, so a spreadsheet shows them instead of running them)."),
+]
 KbOpt = Annotated[
     Optional[Path],
-    typer.Option("--kb", envvar="CLAIMKB_KB", help="Knowledge-base folder (with graphs/); default: the bundled one.",
-                 show_default=False),
+    typer.Option("--kb", envvar="CLAIMKB_KB", show_default=False,
+                 help="Knowledge-base folder (with graphs/); default: ./kb when it has graphs/, else the bundled one."),
 ]
 EndpointOpt = Annotated[
     Optional[str],
@@ -34,5 +38,5 @@ EndpointOpt = Annotated[
 TimeoutOpt = Annotated[
     float,
     typer.Option("--timeout", envvar="CLAIMKB_TIMEOUT", min=0.1,
-                 help="Seconds a remote request may take in all, body included."),
+                 help="Seconds a query (or a remote request, body included) may take in all."),
 ]

@@ -1,11 +1,14 @@
-"""Write data to stdout and everything else to stderr."""
+"""Write answers to stdout and everything else (counts, notes, progress) to stderr."""
 
 from __future__ import annotations
 
+import shutil
 import sys
+import threading
+import time
+from typing import Any
 
-from ..render import render
-from ..results import ResultTable
+from ..render import Options, render
 from .options import Format
 
 
@@ -17,11 +20,72 @@ def note(text: str) -> None:
     sys.stderr.write(text.rstrip("\n") + "\n")
 
 
-def table(result: ResultTable, fmt: Format, *, empty: str | None = None) -> None:
-    if fmt is Format.table and not result.rows:
+def emit(answer: Any, fmt: Format, *, empty: str | None = None, wide: bool = False, raw_cells: bool = False,
+         count: bool = True) -> None:
+    """Render an answer to stdout. A table is cut to the terminal's width only on a terminal and
+    without --wide; an empty table prints `empty` on stderr instead."""
+    records = answer.records() if hasattr(answer, "records") else answer
+    if fmt.value == "table" and not len(records):
         if empty:
             note(empty)
         return
-    data(render(result, fmt.value))
-    if fmt is Format.table:
-        note(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
+    width = None
+    if fmt.value == "table" and not wide and sys.stdout.isatty():
+        width = shutil.get_terminal_size((160, 24)).columns
+    data(render(answer, fmt.value, Options(width=width, raw_cells=raw_cells)))
+    if fmt.value == "table" and count and not hasattr(answer, "records"):
+        note(f"{len(records)} row{'s' if len(records) != 1 else ''}")
+
+
+class ProgressBar:
+    """The progress of a long store build on stderr: shown after a second, redrawn each second on a
+    terminal, a line every ten seconds otherwise (a CI log), and a closing line once it was shown."""
+
+    AFTER = 1.0
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.state = ("loading", 0, 0)
+        self.shown = False
+        self.tty = sys.stderr.isatty()
+        self.finished = threading.Event()
+        self.ticker: threading.Thread | None = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        self.state = (phase, done, total)
+        if self.ticker is None:
+            self.ticker = threading.Thread(target=self._tick, name="claimkb-progress", daemon=True)
+            self.ticker.start()
+        if phase == "done":
+            self.close()
+
+    def _tick(self) -> None:
+        interval = 1.0 if self.tty else 10.0
+        if self.finished.wait(self.AFTER):
+            return
+        while True:
+            self._draw()
+            if self.finished.wait(interval):
+                return
+
+    def _draw(self) -> None:
+        phase, done, total = self.state
+        width = 30
+        filled = width * done // max(1, total)
+        bar = "#" * filled + "." * (width - filled)
+        line = (f"building the store [{bar}] {done}/{total} files loaded, {phase}, "
+                f"{time.monotonic() - self.started:.0f} s")
+        sys.stderr.write(f"\r{line}" if self.tty else f"{line}\n")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        self.finished.set()
+        if self.ticker is not None and self.ticker is not threading.current_thread():
+            self.ticker.join()
+        if self.shown:
+            if self.tty:
+                sys.stderr.write("\n")
+            sys.stderr.write(f"built the store in {time.monotonic() - self.started:.1f} s\n")
+            sys.stderr.flush()
+            self.shown = False

@@ -5,10 +5,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from .. import resources
+from ..catalogue import Catalogue
 from ..errors import UsageError
-from ..results import ResultTable, Term
+from ..records import Records
 from . import output
-from .context import catalogue, open_kb
+from .context import open_kb
 from .options import EndpointOpt, Format, FormatOpt, KbOpt, TimeoutOpt
 
 app = typer.Typer(help="The query catalogue: list, show and run the queries in queries/.",
@@ -25,13 +27,12 @@ def list_queries(fmt: FormatOpt = Format.table) -> None:
 
       claimkb query list --format json
     """
-    cat = catalogue()
+    cat = Catalogue(resources.queries_dir())
     rows = []
     for q in cat.all() + cat.checks():
         params = ", ".join(f"{p.name}{'' if p.required else '?'}:{p.type}" for p in q.params)
-        rows.append({"name": Term.literal(q.name), "summary": Term.literal(q.summary),
-                     "params": Term.literal(params)})
-    output.table(ResultTable(["name", "summary", "params"], rows), fmt)
+        rows.append({"name": q.name, "summary": q.summary, "params": params})
+    output.emit(Records(rows, ["name", "summary", "params"]), fmt)
 
 
 @app.command()
@@ -42,7 +43,7 @@ def show(name: Annotated[str, typer.Argument(help="Query name, e.g. claims or ch
 
       claimkb query show comparisons
     """
-    output.data(catalogue().get(name).text)
+    output.data(Catalogue(resources.queries_dir()).get(name).text)
 
 
 @app.command()
@@ -58,7 +59,7 @@ def run(
 
     Examples:
 
-      claimkb query run claims -p value=701650
+      claimkb query run claims-with-value -p value=701650
 
       claimkb query run comparisons -p relation=disagree --format csv
     """
@@ -70,7 +71,5 @@ def run(
         if key in params:
             raise UsageError(f"parameter {key!r} is given twice")
         params[key] = value
-    session = open_kb(kb, endpoint, timeout)
-    session.catalogue.get(name)  # unknown names fail before anything runs
-    table = session.run(name, params)
-    output.table(table.without_parameters(), fmt, empty="No rows.")
+    Catalogue(resources.queries_dir()).get(name)  # unknown names fail before anything is opened
+    output.emit(open_kb(kb, endpoint, timeout).query(name, **params), fmt, empty="No rows.")

@@ -252,7 +252,7 @@ def _date_spec(r: _Reader, parent: dict, key: str, where: str,
     spec = r.mapping(parent[key], here, DATE_KEYS)
     phrase = r.text(spec, "phrase", here)
     evidence = r.text(spec, "evidence", here)
-    as_of = _date_spec(r, spec, "as_of", here, published) if spec.get("as_of") is not None else None
+    as_of = _as_of(r, spec, here, published) if spec.get("as_of") is not None else None
     cumulative = spec.get("cumulative", False)
     if not isinstance(cumulative, bool):
         r.fail(spec, "cumulative", here, "must be true or false")
@@ -302,6 +302,19 @@ def _date_spec(r: _Reader, parent: dict, key: str, where: str,
         )
     except ValueError as exc:
         r.fail(spec, None, here, str(exc))
+
+
+def _as_of(r: _Reader, spec: dict, where: str, published: tuple[date, date] | None) -> TimeRef:
+    """A nested date spec, or `published`: the document's publication date is the honest as-of date."""
+    if spec["as_of"] != "published":
+        return _date_spec(r, spec, "as_of", where, published)
+    if published is None or published[0] is None:
+        r.fail(spec, "as_of", where, "`as_of: published` needs the document's publication date",
+               hint="give the document a published date, or the as-of date itself")
+    assert published is not None
+    return TimeRef(phrase="at publication", start=published[0], end=published[1], precision="day", inferred=True,
+                   evidence="The figure is as of the document's publication date (the sheet says so).",
+                   resolved_against_published=True)
 
 
 def _iso(r: _Reader, spec: dict, key: str, where: str) -> tuple[date, date, str] | None:
@@ -451,7 +464,10 @@ def parse_value(text: str) -> Fraction:
 def _quantity(r: _Reader, c: dict, where: str) -> Quantity:
     here = f"{where}.quantity"
     q = r.mapping(c["quantity"], here, {"measures", "value", "as_written", "unit", "comparator",
-                                        "min", "max"})
+                                        "min", "max", "formulaic"})
+    formulaic = q.get("formulaic", False)
+    if not isinstance(formulaic, bool):
+        r.fail(q, "formulaic", here, "must be true or false")
     raw_value = r.text(q, "value", here)
     value = None
     if raw_value is not None:
@@ -475,6 +491,7 @@ def _quantity(r: _Reader, c: dict, where: str) -> Quantity:
             comparator=_choice(r, q, "comparator", here, COMPARATORS, default="exactly"),
             minimum=bounds["min"],
             maximum=bounds["max"],
+            formulaic=formulaic,
         )
     except ValueError as exc:
         r.fail(q, None, here, str(exc))

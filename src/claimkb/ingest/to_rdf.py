@@ -30,7 +30,7 @@ from ..model import (
     probability_band,
 )
 from ..namespaces import CKB, ID, OA, PREFIXES, PROV, RDF, RDFS, SCHEMA, XSD
-from . import intervals
+from .. import rules
 
 DCT = PREFIXES["dcterms"]
 MP = PREFIXES["mp"]
@@ -309,30 +309,55 @@ def _claim(out: _Emitter, c: Claim, d: Document, archive_text: str | None, sheet
     out.add(doc_iri(d.id), _n(MP + ("asserts" if c.carriage == "own-voice" else "quotes")), node)
 
 
+def figure_window(period: TimeRef | None) -> rules.Window | None:
+    """The comparison window of a claim's figure (see rules.comparison_window): the as-of instant of a
+    running total or a count at a date, else the period. None when the claim gives no date for it."""
+    if period is None:
+        return None
+    if period.as_of is not None:
+        a = period.as_of
+        if a.start is None:
+            return None
+        return rules.comparison_window(None, None, as_of_start=a.start, as_of_end=a.end or a.start,
+                                       as_of_precision=a.precision)
+    if period.start is None:
+        return None
+    return rules.comparison_window(period.start, period.end, period.precision)
+
+
 def _quantity(out: _Emitter, c: Claim) -> None:
     q = c.quantity
+    assert q is not None
     node = claim_iri(c.id, "value")
     out.add(node, TYPE, ckb("QuantityStatement"))
     out.add(node, TYPE, schema("QuantitativeValue"))
     out.add(node, ckb("measures"), quantity_iri(q.measures))
     if q.value is not None:
-        out.add(node, schema("value"), decimal(intervals.to_decimal(q.value)))
+        out.add(node, schema("value"), decimal(rules.to_decimal(q.value)))
     out.text(node, ckb("valueAsWritten"), q.as_written)
     out.text(node, schema("unitText"), q.unit)
     out.add(node, ckb("comparator"), ckb(COMPARATORS[q.comparator]))
+    if q.formulaic:
+        out.add(node, ckb("formulaicHedge"), boolean(True))
     if q.minimum is not None:
         out.add(node, schema("minValue"), decimal(q.minimum))
     if q.maximum is not None:
         out.add(node, schema("maxValue"), decimal(q.maximum))
-    low, high = intervals.value_interval(q)
-    if low is not None:
-        out.add(node, ckb("intervalLow"), decimal(low))
-    if high is not None:
-        out.add(node, ckb("intervalHigh"), decimal(high))
-    window = intervals.comparison_window(c.period)
+    bounds = dict(minimum=q.minimum, maximum=q.maximum, formulaic=q.formulaic, as_written=q.as_written)
+    strict = rules.value_interval(q.value, q.comparator, **bounds)
+    implied = rules.implied_interval(q.value, q.comparator, **bounds)
+    low, high = rules.stored_bounds(strict)
+    implied_low, implied_high = rules.stored_bounds(implied)
+    for predicate, value, stated in (("intervalLow", low, None), ("intervalHigh", high, None),
+                                     ("impliedLow", implied_low, low), ("impliedHigh", implied_high, high)):
+        if value is not None and value != stated:
+            out.add(node, ckb(predicate), decimal(value))
+    window = figure_window(c.period)
     if window:
-        out.add(node, ckb("windowStart"), xsd_date(window[0]))
-        out.add(node, ckb("windowEnd"), xsd_date(window[1]))
+        for predicate, day in (("windowStart", window.start), ("windowEnd", window.end),
+                               ("windowStartLow", window.start_low), ("windowStartHigh", window.start_high),
+                               ("windowEndLow", window.end_low), ("windowEndHigh", window.end_high)):
+            out.add(node, ckb(predicate), xsd_date(day))
 
 
 def _anchor(out: _Emitter, c: Claim, d: Document, archive_text: str, sheet_name: str) -> None:

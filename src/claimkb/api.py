@@ -1,0 +1,211 @@
+"""The library: open a knowledge base and ask it questions. The CLI, push, export, validate and the
+benchmarks all go through this module.
+
+    import claimkb
+    kb = claimkb.open()                              # the bundled knowledge base (read-only)
+    kb = claimkb.open("path/to/kb")                  # a folder with graphs/*.trig
+    kb = claimkb.open(endpoint="http://127.0.0.1:7878/query")
+    kb.trace("701,650").claims[0].chain              # typed records, exact values
+    kb.who().to_dataframe()                          # with pandas installed
+
+Reading never writes to the knowledge base: no lock is taken and a commit that a killed writer left
+half-done is read as the commit it was (the journal's new files), not finished on disk. To finish or
+undo it on disk, call `claimkb.recover(path)` (an explicit step, taken under the writer lock). A large
+knowledge base is built once into an on-disk store under the cache folder (`CLAIMKB_CACHE`); pass
+`progress` to hear how that build goes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import answers, resources
+from .catalogue import Catalogue
+from .errors import KbError, UsageError
+from .records import Claimant, ClaimSummary, Disagreement, Records, Report, Trace, TracedClaim, rows_of
+from .session import Session
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+def locate(path: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
+    """The knowledge-base folder to use and whether it is the bundled one (read-only), in this order:
+    `path` (`--kb`, `CLAIMKB_KB`), `./kb` when it holds a `graphs/` folder, else the bundled knowledge
+    base."""
+    if path is not None:
+        return Path(path), False
+    here = Path("kb")
+    if (here / "graphs").is_dir():
+        return here, False
+    return resources.kb_dir(), resources.is_bundled()
+
+
+def open(path: str | os.PathLike[str] | None = None, *, endpoint: str | None = None,  # noqa: A001
+         timeout: float = 30.0, progress: Progress | None = None) -> KnowledgeBase:
+    """Open a knowledge base: the bundled one (no arguments), a folder with `graphs/*.trig`, or a SPARQL
+    1.1 endpoint. The embedded store is loaded here; nothing is written to the knowledge base."""
+    catalogue = Catalogue(resources.queries_dir())
+    if endpoint:
+        from .backends.remote import RemoteBackend
+
+        return KnowledgeBase(Session(RemoteBackend(endpoint, timeout=timeout), catalogue), None, True)
+    from .backends.local import LocalBackend
+
+    folder = resources.kb_dir() if path is None else Path(path)
+    bundled = resources.is_bundled() and folder.resolve() == resources.kb_dir().resolve()
+    backend = LocalBackend(folder, resources.ontology_dir() / "claimkb.ttl", progress=progress)
+    return KnowledgeBase(Session(backend, catalogue), folder, bundled)
+
+
+def recover(path: str | os.PathLike[str]) -> str | None:
+    """Finish (or clean up after) a write that was interrupted, under the writer lock. Returns
+    "rolled forward", "cleaned" or None when there was nothing to do."""
+    from .kbfiles import writer_lock
+
+    with writer_lock(Path(path), wait=True) as done:
+        return done
+
+
+class KnowledgeBase:
+    """A knowledge base opened for reading; a local, non-bundled one can also be written."""
+
+    def __init__(self, session: Session, folder: Path | None, read_only: bool) -> None:
+        self.session = session
+        self.folder = folder  # None for an endpoint
+        self.read_only = read_only
+
+    def __repr__(self) -> str:
+        where = self.session.backend.name if self.folder is None else str(self.folder)
+        return f"<claimkb.KnowledgeBase {where}{' (read-only)' if self.read_only else ''}>"
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def trace(self, value: str) -> Trace:
+        """The claims carrying a number (typed however a person writes it), each with its relay chain to
+        the earliest claim in the knowledge base and its comparisons with the other figures of its
+        measured quantity."""
+        return answers.trace(self.session, value)
+
+    def claim(self, claim_id: str) -> TracedClaim:
+        """Everything recorded about one claim (`D01-c02`, `claim:D01-c02` or its IRI)."""
+        return answers.claim_detail(self.session, claim_id)
+
+    def who(self, claimant: str | None = None, *, full: bool = False) -> Records[Any]:
+        """Without a name: every claimant with kind and counts (`Claimant`). With one (a label,
+        case-insensitive, a unique part of one, or an IRI): that claimant's claims, as summaries
+        (`ClaimSummary`) or, with `full`, whole `Claim` records."""
+        if claimant is None:
+            table = self.session.run("claimants")
+            items = [Claimant(r["claimant"].value if "claimant" in r else None, r["label"].value,
+                              r["kind"].value or None if "kind" in r else None, int(r["claims"].value),
+                              int(r["documents"].value)) for r in table.rows]
+            return Records(items, list(Claimant._fields), table)
+        agent = self.claimant(claimant)
+        found = self.session.run("claims-by-claimant", {"claimant": agent["agent"]})
+        if full:
+            from .results import Term
+
+            iris = [row["claim"] for row in found.rows]
+            table = self.session.run("claims", {"claim": iris}) if iris else None
+            items = answers.claims(table) if table is not None else []
+            from .records import CLAIM_COLUMNS
+
+            return Records(items, CLAIM_COLUMNS, None)
+        rows = rows_of(found)
+        items = [ClaimSummary(r["claim"], r["assertedStart"], r["assertedEnd"], r["text"], r["valueAsWritten"],
+                              r["document"], r["published"]) for r in rows]
+        return Records(items, list(ClaimSummary._fields), found)
+
+    def claimant(self, name: str) -> dict[str, Any]:
+        """The agent a name or IRI picks out: {"agent", "label", "kind"} (raises UsageError otherwise)."""
+        return answers.find_claimant(self.session, name)
+
+    def disagreements(self, quantity: str | None = None) -> Records[Disagreement]:
+        """Where sources disagree, each with its reason: numeric conflicts, the softer findings (beyond
+        an implied range, a part larger than its whole), arithmetic checks, misreported relays and
+        curated contradictions. `quantity`: only this measured quantity (`qk:NAME` or an IRI)."""
+        return answers.disagreements(self.session, quantity)
+
+    def timeline(self) -> Records[Any]:
+        """Every claim, in order of when it was asserted (earliest bound first)."""
+        from .records import CLAIM_COLUMNS
+
+        table = self.session.run("claims")
+        return Records(answers.claims(table), CLAIM_COLUMNS, table)
+
+    def sources(self) -> Records[dict[str, Any]]:
+        """Documents: kind, publisher, URL, publication date, certainty and number of claims."""
+        return rows_of(self.session.run("sources"))
+
+    def query(self, name: str, **params: str) -> Records[dict[str, Any]]:
+        """Run a catalogue query (`queries/NAME.rq`) with parameters given as text."""
+        self.session.catalogue.get(name)
+        return rows_of(self.session.run(name, dict(params)).without_parameters())
+
+    def sparql(self, text: str, *, timeout: float | None = None) -> Records[dict[str, Any]]:
+        """Run an ad hoc read-only SELECT. It is parsed, checked (no SERVICE, LOAD, FROM or update) and
+        run as the check parsed it, with a deadline; see `adhoc.py`."""
+        from .adhoc import run_untrusted
+
+        return rows_of(run_untrusted(self.session.backend, text, timeout=timeout))
+
+    def validate(self) -> Report:
+        """SHACL shapes, the check queries and quote integrity, as one report."""
+        from .validate import validate
+
+        return validate(self)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def writable_folder(self) -> Path:
+        if self.folder is None:
+            raise UsageError("this knowledge base is a SPARQL endpoint: import and export work on a folder",
+                             hint="use `claimkb push` to upload a local knowledge base")
+        if self.read_only:
+            raise UsageError("the bundled knowledge base is read-only",
+                             hint="make a working copy with `claimkb init DIR`, then pass --kb DIR")
+        return self.folder
+
+    def import_sheets(self, paths: Sequence[str | os.PathLike[str]], *,
+                      recorded_on: date | None = None) -> list[tuple[Path, int, int]]:
+        """Build claim sheets (YAML, CSV, ClaimReview JSON-LD) into the knowledge base, all or nothing:
+        every sheet is read, resolved and checked and the result validated by the shapes before any
+        file is written. Returns (graph file, claims, quads) for each."""
+        from .ingest.build import build, check_shapes, write
+
+        folder = self.writable_folder()
+        built = build([Path(p) for p in paths], folder, recorded_on)
+        check_shapes(built, folder, resources.ontology_dir() / "shapes.ttl", resources.ontology_dir() / "claimkb.ttl")
+        write(built, folder)
+        return [(item.path, len(item.sheet.claims), item.quads) for item in built]
+
+    def export(self, fmt: str, *, with_ontology: bool = False) -> bytes:
+        """The knowledge base as TriG, N-Quads, Turtle, JSON-LD or ClaimReview JSON (see `formats.py`)."""
+        from .export import export
+
+        return export(self, fmt, with_ontology=with_ontology)
+
+    def push(self, endpoint: str, *, store: str | None = None, timeout: float = 30.0) -> Records[Any]:
+        """Replace each named graph on a SPARQL server (Graph Store Protocol PUT) and verify it."""
+        from .backends.remote import RemoteBackend
+        from .push import push
+
+        remote = RemoteBackend(endpoint, store_endpoint=store, timeout=timeout)
+        return push(self.local_store(), remote, self.session.catalogue)
+
+    def local_store(self):
+        """The embedded store (pyoxigraph) of a local knowledge base."""
+        from .backends.local import LocalBackend
+
+        backend = self.session.backend
+        if not isinstance(backend, LocalBackend):
+            raise UsageError("this needs a local knowledge base, not an endpoint",
+                             hint="drop --endpoint (or CLAIMKB_ENDPOINT)")
+        return backend.store
+
+
+__all__ = ["KnowledgeBase", "KbError", "locate", "open", "recover"]

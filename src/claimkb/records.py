@@ -1,0 +1,391 @@
+"""What the public API returns: typed, immutable records that convert to plain dicts and DataFrames.
+
+Values are Python values: IRIs and text as `str`, numbers as `Decimal` (never float: figures stay exact),
+days as `datetime.date`, counts as `int`, absent fields as None. `to_dict()` gives nested plain dicts;
+`flat()` one string per column, as CSV and tables show them. A list of records is a `Records`, which adds
+`to_dicts()` and `to_dataframe()` (pandas, when it is installed).
+
+NamedTuples rather than dataclasses: they are on every command's start-up path, where a dataclass costs
+about a millisecond to create.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any, Generic, NamedTuple, TypeVar
+
+from .namespaces import XSD
+from .results import ResultTable, Term
+
+SEPARATOR = " / "
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+def value_of(term: Term | None) -> Any:
+    """An RDF term as a Python value: decimal -> Decimal, integer -> int, date -> date, boolean -> bool,
+    anything else (IRIs, strings, values a type cannot read) -> its text."""
+    if term is None:
+        return None
+    if term.kind != "literal" or term.datatype is None:
+        return term.value
+    datatype = term.datatype
+    try:
+        if datatype == XSD.decimal:
+            return Decimal(term.value)
+        if datatype in (XSD.integer, XSD.nonNegativeInteger, XSD.int, XSD.long):
+            return int(term.value)
+        if datatype == XSD.date:
+            return date.fromisoformat(term.value)
+        if datatype == XSD.boolean:
+            return term.value in ("true", "1")
+    except (ValueError, InvalidOperation):
+        return term.value
+    return term.value
+
+
+def text_of(value: Any) -> str:
+    """A value as one cell: exact decimals, ISO days, `true`/`false`, lists joined by " / "."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return SEPARATOR.join(text_of(v) for v in value)
+    if hasattr(value, "_fields"):
+        return text_of(getattr(value, "label", None) or value[0])
+    return str(value)
+
+
+def plain(value: Any) -> Any:
+    """A value made of dicts, lists, str, int, bool and None only (JSON as it is)."""
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if isinstance(value, (Decimal, Fraction, date)):
+        return text_of(value)
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return str(value)
+
+
+def _to_dict(self: Any) -> dict[str, Any]:
+    """Every field, nested records as dicts, values exact and JSON-ready (decimals and days as text)."""
+    return {name: plain(getattr(self, name)) for name in self._fields}
+
+
+def _flat(self: Any) -> dict[str, str]:
+    """One text cell per field (lists joined by " / ")."""
+    return {name: text_of(getattr(self, name)) for name in self._fields}
+
+
+T = TypeVar("T")
+
+
+def record(cls: T) -> T:
+    """Give a record NamedTuple `to_dict()` and `flat()` (unless it defines its own)."""
+    for name, method in (("to_dict", _to_dict), ("flat", _flat)):
+        if name not in vars(cls):
+            setattr(cls, name, method)
+    return cls
+
+
+R = TypeVar("R")
+
+
+class Records(Sequence[R], Generic[R]):
+    """A list of records of one type, with its columns."""
+
+    __slots__ = ("items", "columns", "terms")
+
+    def __init__(self, items: Iterable[R], columns: Sequence[str], terms: ResultTable | None = None) -> None:
+        self.items = list(items)
+        self.columns = list(columns)
+        self.terms = terms  # the SPARQL results the records were read from, when there is one table
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.items[index]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self.items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Records) and self.items == other.items
+
+    def __repr__(self) -> str:
+        return f"Records({len(self.items)} x {', '.join(self.columns)})"
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [_as_dict(item) for item in self.items]
+
+    def flat_rows(self) -> list[dict[str, str]]:
+        return [_as_flat(item, self.columns) for item in self.items]
+
+    def to_dataframe(self):
+        """A pandas DataFrame with one column per field (needs pandas; claimkb does not depend on it)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            from .errors import KbError
+
+            raise KbError("to_dataframe needs pandas", hint="pip install pandas") from None
+        return pd.DataFrame([_as_flat_values(item, self.columns) for item in self.items], columns=self.columns)
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    return item.to_dict() if hasattr(item, "to_dict") else plain(item)
+
+
+def _as_flat(item: Any, columns: list[str]) -> dict[str, str]:
+    if hasattr(item, "flat"):
+        return item.flat()
+    return {c: text_of(item.get(c)) for c in columns}
+
+
+def _as_flat_values(item: Any, columns: list[str]) -> dict[str, Any]:
+    if isinstance(item, dict):
+        return {c: item.get(c) for c in columns}
+    return {c: (text_of(v) if isinstance(v, tuple) else v) for c in columns for v in [getattr(item, c, None)]}
+
+
+def rows_of(table: ResultTable) -> Records[dict[str, Any]]:
+    """Any SELECT's rows as dicts of Python values, keyed by the query's variable names."""
+    items = [{name: value_of(row.get(name)) for name in table.variables} for row in table.rows]
+    return Records(items, table.variables, table)
+
+
+# -- claims and claimants --------------------------------------------------------------------------
+
+@record
+class Agent(NamedTuple):
+    """A claimant, publisher or fact-checker."""
+
+    agent: str
+    label: str
+    kind: str | None = None
+
+
+@record
+class Claimant(NamedTuple):
+    """`who` with no name: a claimant with its kind and how many claims and documents it has."""
+
+    claimant: str | None
+    label: str
+    kind: str | None
+    claims: int
+    documents: int
+
+
+@record
+class ClaimSummary(NamedTuple):
+    """One claim of a claimant, as `who NAME` lists it."""
+
+    claim: str
+    asserted_start: date | None
+    asserted_end: date | None
+    text: str
+    value_as_written: str | None
+    document: str
+    published: date | None
+
+
+@record
+class Claim(NamedTuple):
+    """Everything recorded about one claim."""
+
+    claim: str
+    text: str
+    claimants: tuple[Agent, ...]
+    carriage: str | None
+    cue: str | None
+    hedge: str | None
+    value: Decimal | None
+    comparator: str | None
+    formulaic: bool
+    value_as_written: str | None
+    unit: str | None
+    quantity: str | None
+    quantity_label: str | None
+    asserted_start: date | None
+    asserted_end: date | None
+    asserted_phrase: str | None
+    asserted_inferred: bool | None
+    period_start: date | None
+    period_end: date | None
+    period_phrase: str | None
+    as_of_start: date | None
+    as_of_end: date | None
+    document: str
+    headline: str | None
+    publisher: str | None
+    published: date | None
+    quote: str | None
+
+    def flat(self) -> dict[str, str]:
+        out = _flat(self)
+        out["claimants"] = SEPARATOR.join(a.label for a in self.claimants)
+        out["claimant_kinds"] = SEPARATOR.join(a.kind or "" for a in self.claimants)
+        return out
+
+
+CLAIM_COLUMNS = list(Claim._fields[:3]) + ["claimant_kinds"] + list(Claim._fields[3:])
+
+
+@record
+class Hop(NamedTuple):
+    """One relay hop: a claim (`relay`) and the claim it relays (`source`), what each states and what
+    changed on the way. Each of `value`, `period`, `hedge`, `quantity`, `wording` is "changed",
+    "unchanged" or "not compared" (a side states nothing for it, or the hop does not quote)."""
+
+    depth: int
+    relay: str
+    source: str
+    relay_claimants: tuple[Agent, ...]
+    source_claimants: tuple[Agent, ...]
+    source_document: str | None
+    source_published: date | None
+    quoted: bool
+    relay_value: Decimal | None
+    source_value: Decimal | None
+    relay_figure: str | None  # the figure as a reader sees it ("approximately 701,650 persons")
+    source_figure: str | None
+    relay_period: str | None  # the dates the figure is about, as stated (a period, or "as of" a date)
+    source_period: str | None
+    relay_quantity: str | None
+    source_quantity: str | None
+    relay_hedge: str | None  # comparator and estimative words as printed
+    source_hedge: str | None
+    relay_quote: str | None
+    source_quote: str | None
+    value: str
+    period: str
+    hedge: str
+    quantity: str
+    wording: str
+    reason: str
+
+    @property
+    def changed(self) -> bool:
+        return "changed" in (self.value, self.period, self.hedge, self.quantity, self.wording)
+
+
+@record
+class Comparison(NamedTuple):
+    """Another figure of the same measured quantity and unit, and how it relates to a traced claim."""
+
+    relation: str
+    other: str
+    other_figure: str
+    other_value: Decimal | None
+    other_window: str
+    detail: str
+
+
+@record
+class TracedClaim(NamedTuple):
+    claim: Claim
+    chain: tuple[Hop, ...]
+    earliest: tuple[str, ...]  # the claims the chain ends at: the earliest the knowledge base has
+    compared: tuple[Comparison, ...]
+    totals: dict[str, int]  # relation -> how many figures of the quantity have it
+
+    def flat(self) -> dict[str, str]:
+        out = self.claim.flat()
+        out["chain"] = " ; ".join(f"{h.relay} -> {h.source}" + (f" [{h.reason}]" if h.reason else "")
+                                  for h in self.chain)
+        out["earliest"] = " ".join(self.earliest)
+        for relation in ("agree", "numeric conflict", "beyond implied range"):
+            out[relation.replace(" ", "_")] = " ".join(c.other for c in self.compared if c.relation == relation)
+        return out
+
+    def records(self) -> Records[TracedClaim]:
+        return Records([self], TRACE_COLUMNS)
+
+
+TRACE_COLUMNS = CLAIM_COLUMNS + ["chain", "earliest", "agree", "numeric_conflict", "beyond_implied_range"]
+
+
+@record
+class Trace(NamedTuple):
+    """The claims carrying a number (or a phrase), each with its chain and its comparisons."""
+
+    query: str
+    value: Fraction | None
+    unit: str | None
+    claims: tuple[TracedClaim, ...]
+
+    def records(self) -> Records[TracedClaim]:
+        return Records(self.claims, TRACE_COLUMNS)
+
+
+@record
+class Disagreement(NamedTuple):
+    """One place where sources disagree, with its reason. `kind` is a numeric conflict, a softer finding
+    (beyond implied range, partial period), an arithmetic check, a misreported relay or a curated
+    contradiction. For figures, `claim_count` and `other_count` say how many claims state each."""
+
+    kind: str
+    quantity: str | None
+    claim: str
+    other: str | None
+    claim_value: str | None  # the figure as a reader sees it
+    other_value: str | None
+    reason: str
+    claim_count: int = 1
+    other_count: int = 1
+
+
+DISAGREEMENT_COLUMNS = list(Disagreement._fields)
+
+
+@record
+class Uncompared(NamedTuple):
+    """A figure that cannot be compared with any other, and why."""
+
+    claim: str
+    quantity: str | None
+    figure: str
+    reason: str
+
+
+@record
+class Finding(NamedTuple):
+    """One result of `validate`."""
+
+    source: str  # shapes | check | quotes
+    severity: str  # Violation | Warning
+    focus: str
+    message: str
+
+
+@record
+class Report(NamedTuple):
+    """What `validate` found, and what it looked at."""
+
+    findings: tuple[Finding, ...]
+    files: int
+    checks: int
+    anchors: int
+
+    @property
+    def violations(self) -> int:
+        return sum(f.severity == "Violation" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity != "Violation" for f in self.findings)

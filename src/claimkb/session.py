@@ -1,0 +1,31 @@
+"""One path for the catalogue's queries: a backend plus the catalogue, parameters bound as RDF terms.
+
+Only catalogue files (`queries/*.rq`, `queries/checks/*.rq`) run here. Text a user typed goes through
+`adhoc.py`, which owns the read-only check.
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+from .backends.base import Backend
+from .catalogue import Catalogue, bind, coerce, sort_sets
+from .results import ResultTable, Term
+
+Params = dict[str, Union[str, Term, list[Term]]]
+
+
+class Session:
+    """Runs named catalogue queries on one backend. Each query's text is parsed once per process."""
+
+    def __init__(self, backend: Backend, catalogue: Catalogue) -> None:
+        self.backend = backend
+        self.catalogue = catalogue
+
+    def run(self, name: str, params: Params | None = None) -> ResultTable:
+        query = self.catalogue.get(name)
+        terms = {
+            key: value if isinstance(value, (Term, list)) else coerce(query.param(key), value)
+            for key, value in (params or {}).items()
+        }
+        return sort_sets(query, self.backend.select(bind(query, terms)))

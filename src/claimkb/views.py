@@ -1,0 +1,117 @@
+"""Human layouts of the documents `trace` and `claim` answer with, registered in `render.LAYOUTS`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from . import rules
+from .namespaces import compact
+from .records import Claim, Comparison, Hop, Trace, TracedClaim
+from .render import LAYOUTS, Options, key_values, shorten
+
+
+def _span(start: date | None, end: date | None) -> str:
+    if start and end and start != end:
+        return f"{start}..{end}"
+    if start or end:
+        return str(start) if start else f"by {end}"
+    return ""
+
+
+def _dates(start: date | None, end: date | None, phrase: str | None, inferred: bool | None) -> str:
+    text = _span(start, end)
+    extras = [f"'{phrase}'" if phrase else "", "inferred" if inferred else ""]
+    extra = ", ".join(e for e in extras if e)
+    return f"{text} ({extra})" if extra and text else (text or extra)
+
+
+def _claimants(claim: Claim) -> str:
+    return "; ".join(f"{a.label} ({a.kind})" if a.kind else a.label for a in claim.claimants)
+
+
+def _figure(claim: Claim) -> str:
+    if claim.value_as_written is None:
+        return ""
+    text = rules.figure_text(claim.value_as_written, claim.comparator, claim.unit)
+    if claim.formulaic:
+        text += " (formulaic hedge: compared as exact)"
+    return f"{text}  [{claim.quantity_label}]" if claim.quantity_label else text
+
+
+def claim_lines(claim: Claim, indent: str = "    ") -> str:
+    carriage = (claim.carriage or "") + (f", cue '{claim.cue}'" if claim.cue else "")
+    period = _dates(claim.period_start, claim.period_end, claim.period_phrase, None)
+    if claim.as_of_start or claim.as_of_end:
+        period = f"{period}; as of {_span(claim.as_of_start, claim.as_of_end)}"
+    document = f"{compact(claim.document)} {shorten(claim.headline or '', 70)!r}"
+    return key_values([
+        ("value", _figure(claim)),
+        ("claimant", f"{_claimants(claim)}; {carriage}"),
+        ("hedge", claim.hedge or ""),
+        ("asserted", _dates(claim.asserted_start, claim.asserted_end, claim.asserted_phrase, claim.asserted_inferred)),
+        ("period", period),
+        ("document", document),
+        ("publisher", claim.publisher or "not recorded"),
+        ("published", str(claim.published or "")),
+        ("quote", f"\u201c{claim.quote}\u201d" if claim.quote else "no anchored quote (no archived text)"),
+    ], indent=indent)
+
+
+def hop_line(hop: Hop) -> str:
+    states = [f"{field} {getattr(hop, field).upper() if getattr(hop, field) == 'changed' else getattr(hop, field)}"
+              for field in rules.HOP_FIELDS]
+    who = " / ".join(a.label for a in hop.source_claimants)
+    differs = {a.agent for a in hop.source_claimants} != {a.agent for a in hop.relay_claimants}
+    line = f"-> {compact(hop.source)} ({who}{', claimant differs' if differs and who else ''}"
+    if hop.source_published:
+        line += f", published {hop.source_published}"
+    line += "): " + ", ".join(states)
+    if hop.reason:
+        line += f"\n      {hop.reason}"
+    return line
+
+
+def chain_lines(chain: tuple[Hop, ...], earliest: tuple[str, ...], indent: str = "    ") -> str:
+    if not chain:
+        return f"{indent}chain: none; this is the earliest claim the knowledge base has for it\n"
+    lines = [f"{indent}chain:\n"]
+    for hop in chain:
+        lines.append(indent + "  " * hop.depth + hop_line(hop) + "\n")
+    lines.append(f"{indent}earliest in the knowledge base: {', '.join(compact(o) for o in earliest)}\n")
+    return "".join(lines)
+
+
+def compared_lines(compared: tuple[Comparison, ...], totals: dict[str, int], indent: str = "    ") -> str:
+    if not compared:
+        return ""
+    order = {name: i for i, name in enumerate(rules.RELATIONS)}
+    counts = ", ".join(f"{n} {relation}" for relation, n in sorted(totals.items(), key=lambda kv: order[kv[0]]))
+    lines = [f"{indent}same measured quantity ({counts}):\n"]
+    for c in compared:
+        detail = f"; {c.detail}" if c.detail else ""
+        lines.append(f"{indent}  {c.relation:<21} {compact(c.other)}  {c.other_figure}  ({c.other_window}{detail})\n")
+    if len(compared) < sum(totals.values()):
+        lines.append(f"{indent}  ... {sum(totals.values()) - len(compared)} more (see --format json for the totals)\n")
+    return "".join(lines)
+
+
+def traced_text(item: TracedClaim, number: int | None) -> str:
+    claim = item.claim
+    head = f"[{number}] " if number is not None else ""
+    return (f"{head}{compact(claim.claim)}  {claim.text}\n" + claim_lines(claim)
+            + chain_lines(item.chain, item.earliest) + compared_lines(item.compared, item.totals))
+
+
+def trace_text(trace: Trace, options: Options) -> str:
+    n = len(trace.claims)
+    parts = [f"{trace.query}: {n} claim{'s carry' if n != 1 else ' carries'} this value\n\n"]
+    parts += [traced_text(item, i) + "\n" for i, item in enumerate(trace.claims, start=1)]
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+def claim_text(detail: TracedClaim, options: Options) -> str:
+    return traced_text(detail, None)
+
+
+LAYOUTS["Trace"] = trace_text
+LAYOUTS["TracedClaim"] = claim_text

@@ -1,0 +1,83 @@
+"""Helpers the test modules share (imported from here, never from another test module)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from claimkb import resources
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+KB = resources.kb_dir()
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str) -> Run:
+    """Run `claimkb ARGS...` in this process and capture what it prints."""
+    from claimkb.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def copy_kb(target: Path) -> Path:
+    """A writable copy of the bundled knowledge base at `target`."""
+    shutil.copytree(KB, target, ignore=shutil.ignore_patterns(".claimkb-*"))
+    return target
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_oxigraph(folder: Path, *, union_default_graph: bool = True) -> tuple[str, subprocess.Popen]:
+    """An Oxigraph server on 127.0.0.1 storing into `folder`: its base URL and process."""
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.skip("the oxigraph server is not installed (pip install '.[test]')")
+    port = free_port()
+    args = [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
+    if union_default_graph:
+        args.append("--union-default-graph")
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
+            return base, process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("the oxigraph server did not start: " + process.stderr.read().decode())
+            time.sleep(0.1)
+
+
+def rows(kb, query: str) -> list[dict[str, str]]:
+    """An ad hoc test query's rows as text values (run as a catalogue query would be, unchecked)."""
+    return [{k: v.value for k, v in r.items()} for r in kb.session.backend.select(query).rows]
