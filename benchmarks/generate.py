@@ -24,26 +24,16 @@ from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
 
-from claimkb.ingest.intervals import value_interval
-from claimkb.model import Quantity
+from claimkb import rules
+from claimkb.namespaces import CKB, DCTERMS, ID, PREFIXES as ALL_PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
-ID = "https://w3id.org/claimkb/id/"
-CKB = "https://w3id.org/claimkb/ns#"
-S = "http://schema.org/"
-PROV = "http://www.w3.org/ns/prov#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-DCT = "http://purl.org/dc/terms/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+S = SCHEMA
+DCT = DCTERMS
+RDF_TYPE = RDF.type
 START = date(2024, 1, 1)
 CLAIMS_PER_FILE = 20_000
-COMPARATORS = {"exactly": "Exactly", "approximately": "Approximately", "more-than": "MoreThan"}
-
-
-PREFIXES = {"claim": ID + "claim/", "doc": ID + "doc/", "agent": ID + "agent/", "qk": ID + "quantity/",
-            "graph": ID + "graph/", "ckb": CKB, "schema": S, "prov": PROV, "xsd": XSD, "dcterms": DCT,
-            "rdfs": RDFS, "skos": SKOS}
+PREFIXES = {p: ALL_PREFIXES[p] for p in ("claim", "doc", "agent", "qk", "graph", "ckb", "schema", "prov", "xsd",
+                                         "dcterms", "rdfs", "skos")}
 HEADER = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
 
 
@@ -94,19 +84,32 @@ class Writer:
             self.lines, self.claims = [], 0
 
 
-def quantity_triples(node: str, concept: str, unit: str, value: int, comparator: str, window: tuple[str, str]):
-    q = Quantity(measures="x", value=Fraction(value), as_written=str(value), unit=unit, comparator=comparator)
-    low, high = value_interval(q)
-    out = [(node, iri(RDF_TYPE), iri(CKB + "QuantityStatement")), (node, iri(RDF_TYPE), iri(S + "QuantitativeValue")),
+def figure_triples(claim: str, concept: str, unit: str, value: int, comparator: str, window: tuple[str, str]):
+    """A claim's figure as `claimkb import` writes it: its quantity statement and its period (an as-of
+    date), with bounds and window by the rules of rules.py."""
+    c, node, period = iri(claim), iri(claim + "-value"), iri(claim + "-period")
+    as_written = f"{value:,}"
+    strict = rules.stored_bounds(rules.value_interval(Fraction(value), comparator, as_written=as_written))
+    implied = rules.stored_bounds(rules.implied_interval(Fraction(value), comparator, as_written=as_written))
+    span = rules.comparison_window(None, None, as_of_start=date.fromisoformat(window[0]),
+                                   as_of_end=date.fromisoformat(window[1]))
+    assert span is not None
+    out = [(c, iri(CKB + "quantity"), node), (c, iri(CKB + "period"), period),
+           (node, iri(RDF_TYPE), iri(CKB + "QuantityStatement")), (node, iri(RDF_TYPE), iri(S + "QuantitativeValue")),
            (node, iri(CKB + "measures"), iri(concept)), (node, iri(S + "value"), lit(f"{value}.0", XSD + "decimal")),
-           (node, iri(CKB + "valueAsWritten"), lit(f"{value:,}")), (node, iri(S + "unitText"), lit(unit)),
-           (node, iri(CKB + "comparator"), iri(CKB + COMPARATORS[comparator])),
-           (node, iri(CKB + "windowStart"), lit(window[0], XSD + "date")),
-           (node, iri(CKB + "windowEnd"), lit(window[1], XSD + "date"))]
-    if low is not None:
-        out.append((node, iri(CKB + "intervalLow"), lit(format(low, "f"), XSD + "decimal")))
-    if high is not None:
-        out.append((node, iri(CKB + "intervalHigh"), lit(format(high, "f"), XSD + "decimal")))
+           (node, iri(CKB + "valueAsWritten"), lit(as_written)), (node, iri(S + "unitText"), lit(unit)),
+           (node, iri(CKB + "comparator"), iri(CKB + rules.COMPARATORS[comparator])),
+           (period, iri(RDF_TYPE), iri(CKB + "TimeReference")),
+           (period, iri(CKB + "asOfStart"), lit(span.start.isoformat(), XSD + "date")),
+           (period, iri(CKB + "asOfEnd"), lit(span.end.isoformat(), XSD + "date"))]
+    for predicate, day_ in (("windowStart", span.start), ("windowEnd", span.end), ("windowStartLow", span.start_low),
+                            ("windowStartHigh", span.start_high), ("windowEndLow", span.end_low),
+                            ("windowEndHigh", span.end_high)):
+        out.append((period, iri(CKB + predicate), lit(day_.isoformat(), XSD + "date")))
+    for predicate, bound, stated in (("intervalLow", strict[0], None), ("intervalHigh", strict[1], None),
+                                     ("impliedLow", implied[0], strict[0]), ("impliedHigh", implied[1], strict[1])):
+        if bound is not None and bound != stated:
+            out.append((node, iri(CKB + predicate), lit(format(bound, "f"), XSD + "decimal")))
     return out
 
 
@@ -136,7 +139,8 @@ def generate(claims: int, seed: int, out: Path) -> dict:
     for i, concept in enumerate(concepts):
         shared += [(iri(concept), iri(RDF_TYPE), iri(CKB + "MeasuredQuantity")),
                    (iri(concept), iri(SKOS + "prefLabel"), lit(f"Synthetic quantity {i}", None)),
-                   (iri(concept), iri(S + "unitText"), lit(units[i % len(units)]))]
+                   (iri(concept), iri(S + "unitText"), lit(units[i % len(units)])),
+                   (iri(concept), iri(CKB + "aggregation"), iri(CKB + "PointInTime"))]
     writer.document(f"{ID}graph/syn-shared", shared, 0)
 
     # The answer `disagreements` must give. Conflict groups are (quantity, day): `planted` ones hold a
@@ -201,9 +205,8 @@ def generate(claims: int, seed: int, out: Path) -> dict:
                 author = publisher
                 triples += [(c, iri(S + "author"), iri(author)), (c, iri(PROV + "wasAttributedTo"), iri(author)),
                             (c, iri(CKB + "carriage"), iri(CKB + "OwnVoice")),
-                            (c, iri(S + "text"), lit(f"Figure {value:,} for quantity {concept_i}.")),
-                            (c, iri(CKB + "quantity"), iri(claim + "-value"))]
-                triples += quantity_triples(iri(claim + "-value"), concept, unit, value, comparator, window)
+                            (c, iri(S + "text"), lit(f"Figure {value:,} for quantity {concept_i}."))]
+                triples += figure_triples(claim, concept, unit, value, comparator, window)
                 record = {"claim": claim, "concept": concept, "unit": unit, "value": value, "comparator": comparator,
                           "window": window, "root": claim, "hops": 1, "author": author, "relays": 0}
                 recent.append(record)
@@ -227,10 +230,8 @@ def generate(claims: int, seed: int, out: Path) -> dict:
                                 (rc, iri(S + "author"), iri(rival["author"])),
                                 (rc, iri(PROV + "wasAttributedTo"), iri(rival["author"])),
                                 (rc, iri(CKB + "carriage"), iri(CKB + "Attributed")),
-                                (rc, iri(S + "text"), lit(f"Rival figure {rival['value']:,}.")),
-                                (rc, iri(CKB + "quantity"), iri(rival["claim"] + "-value"))]
-                    triples += quantity_triples(iri(rival["claim"] + "-value"), concept, unit, rival["value"],
-                                                "exactly", window)
+                                (rc, iri(S + "text"), lit(f"Rival figure {rival['value']:,}."))]
+                    triples += figure_triples(rival["claim"], concept, unit, rival["value"], "exactly", window)
                     recent.append(rival)
                     carriers[rival["value"]] = carriers.get(rival["value"], 0) + 1
                     manifest["conflicts"].append([concept, window[0]])
@@ -258,10 +259,8 @@ def generate(claims: int, seed: int, out: Path) -> dict:
                             (c, iri(CKB + "carriage"), iri(CKB + "Attributed")), (c, iri(CKB + "cue"), lit("said")),
                             (c, iri(S + "text"), lit(f"Relayed figure {value:,}.")),
                             (c, iri(PROV + "wasDerivedFrom"), iri(source["claim"])),
-                            (c, iri(PROV + "hadPrimarySource"), iri(source["root"])),
-                            (c, iri(CKB + "quantity"), iri(claim + "-value"))]
-                triples += quantity_triples(iri(claim + "-value"), source["concept"], source["unit"], value, comparator,
-                                            window)
+                            (c, iri(PROV + "hadPrimarySource"), iri(source["root"]))]
+                triples += figure_triples(claim, source["concept"], source["unit"], value, comparator, window)
                 recent.append({**source, "claim": claim, "value": value, "comparator": comparator, "window": window,
                                "hops": source["hops"] + 1})
                 carriers[value] = carriers.get(value, 0) + 1

@@ -24,7 +24,7 @@ class RdflibBackend:
     def __len__(self) -> int:
         return sum(1 for _ in self.dataset.quads((None, None, None, None)))
 
-    def select(self, query_text: str, *, trusted: bool = False) -> ResultTable:
+    def select(self, query_text: str) -> ResultTable:
         result = self.dataset.query(query_text)
         variables = [str(v) for v in result.vars]
         rows = []

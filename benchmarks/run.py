@@ -41,17 +41,14 @@ ENGINES = ["rdflib", "embedded", "server"]
 
 
 def answer(kb, question: str, manifest: dict) -> int:
-    from claimkb.answers import disagreements, find_claimant, trace
-
+    """Ask a KnowledgeBase (claimkb's public API) one of the questions; the number of rows it gave."""
     if question == "trace":
-        return len(trace(kb, str(manifest["trace_value"])).claims)
+        return len(kb.trace(str(manifest["trace_value"])).claims)
     if question == "who":
-        from claimkb.cli.read import who_claims
-
-        return len(who_claims(kb, find_claimant(kb, manifest["who_claimant"]), full=False).rows)
+        return len(kb.who(manifest["who_claimant"]))
     if question == "dis-q":
-        return len(disagreements(kb, manifest["quantity"]).rows)
-    return len(disagreements(kb).rows)
+        return len(kb.disagreements(manifest["quantity"]))
+    return len(kb.disagreements())
 
 
 def cli_args(question: str, manifest: dict) -> list[str]:
@@ -120,10 +117,11 @@ def free_port() -> int:
 
 
 def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float) -> None:
+    import claimkb as api
     from claimkb import resources
-    from claimkb.answers import Kb
     from claimkb.catalogue import Catalogue
     from claimkb.errors import KbError
+    from claimkb.session import Session
 
     manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
     files = sorted((corpus / "graphs").glob("*.trig"))
@@ -135,34 +133,26 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float) -
     server = None
     extra_peak = 0
     if engine == "rdflib":
-        sys.path.insert(0, str(HERE))
-        from rdflib_store import RdflibBackend
+        from rdflib_store import RdflibBackend  # beside this script, on its path
 
         started = time.perf_counter()
         backend = RdflibBackend(files + [ontology])
         load = time.perf_counter() - started
         quads = len(backend)
         emit(load=load, quads=quads)
+        kb = api.KnowledgeBase(Session(backend, catalogue), None, True)
     elif engine == "embedded":
-        from claimkb.backends import persistent
-
         cache = work / f"cache-{corpus.name}"
         shutil.rmtree(cache, ignore_errors=True)
         env.update(CLAIMKB_CACHE=str(cache), CLAIMKB_STORE_MODE="disk")
         os.environ.update(CLAIMKB_CACHE=str(cache), CLAIMKB_STORE_MODE="disk")
         started = time.perf_counter()
-        store, _ = persistent.open_store(files, ontology)
+        kb = api.open(corpus)  # builds the persistent store
         load = time.perf_counter() - started
-        quads = len(store)
-        del store
+        quads = len(kb.local_store())
         emit(load=load, quads=quads, store=folder_size(cache / "stores"))
-        from claimkb.backends.local import LocalBackend
-
-        backend = LocalBackend(corpus, ontology)
         options = ["--kb", str(corpus)]
     else:
-        from claimkb.backends.remote import RemoteBackend
-
         location = work / f"oxigraph-{corpus.name}"
         shutil.rmtree(location, ignore_errors=True)
         binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
@@ -186,12 +176,10 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float) -
                 break
             except OSError:
                 time.sleep(0.1)
-        backend = RemoteBackend(endpoint, timeout=cap)
-        quads = int(backend.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-                    .rows[0]["n"].value)
+        kb = api.open(endpoint=endpoint, timeout=cap)
+        quads = int(kb.sparql("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"])
         emit(load=load, quads=quads, store=folder_size(location))
         options = ["--endpoint", endpoint, "--timeout", str(cap)]
-    kb = Kb(backend, catalogue)
     try:
         for question in QUESTIONS:
             if question in skip:
@@ -317,8 +305,7 @@ def main() -> None:
     if args.command == "worker":
         worker(args.engine, args.corpus, args.work, [s for s in args.skip.split(",") if s], args.cap)
         return
-    sys.path.insert(0, str(HERE))
-    from generate import generate
+    from generate import generate  # beside this script, on its path
 
     args.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]

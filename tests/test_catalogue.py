@@ -54,16 +54,16 @@ def test_every_query_runs_on_the_bundled_data_in_a_stable_order(kb, query):
     assert "ORDER BY" in query.text
     required = {p.name for p in query.params if p.required}
     assert set(query.example) == required, "give an `#+ example:` value for each required parameter"
-    first = kb.run(query.name, dict(query.example))
+    first = kb.session.run(query.name, dict(query.example))
     assert bool(first.rows) != (query.name in EMPTY_ON_BUNDLED), query.name
-    assert kb.run(query.name, dict(query.example)).rows == first.rows
+    assert kb.session.run(query.name, dict(query.example)).rows == first.rows
 
 
 @pytest.mark.parametrize("query", CATALOGUE.checks(), ids=lambda q: q.name)
 def test_every_check_can_fail(kb, query):
     """A check that cannot return a row is no check: each one names what it looks for in its SELECT."""
     assert re.search(r"^SELECT (DISTINCT )?\?\w+", query.text, flags=re.MULTILINE)
-    assert kb.backend.select(query.text).rows == []
+    assert kb.session.backend.select(query.text).rows == []
 
 
 def test_a_check_reports_a_broken_chain(tmp_path):
@@ -93,7 +93,7 @@ TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40
 @given(value=TEXT)
 def test_string_parameters_come_back_exactly(kb, tmp_path_factory, value):
     query = echo_query(tmp_path_factory.mktemp("q"), "string")
-    rows = kb.backend.select(bind(query, {"x": Term.literal(value)}), trusted=True).rows
+    rows = kb.session.backend.select(bind(query, {"x": Term.literal(value)})).rows
     assert rows[0]["x"].value == value
 
 
@@ -101,13 +101,13 @@ def test_tricky_strings_come_back_exactly(kb, tmp_path):
     query = echo_query(tmp_path, "string")
     for value in ["a\tb", "line\nnext", "cr\rlf", 'say "hi"', "back\\slash", "\u2028sep", "Ѩкраїна 乌克兰",
                   "\\\\", "ends with \\"]:
-        assert kb.backend.select(bind(query, {"x": Term.literal(value)}), trusted=True).rows[0]["x"].value == value
+        assert kb.session.backend.select(bind(query, {"x": Term.literal(value)})).rows[0]["x"].value == value
 
 
 def test_a_backslash_u_in_a_value_stays_as_written(kb, tmp_path):
     query = echo_query(tmp_path, "string")
     for value in ["\\u0022", "\\U00000041", "\\\\u0022", "x\\u005C"]:
-        assert kb.backend.select(bind(query, {"x": Term.literal(value)}), trusted=True).rows[0]["x"].value == value
+        assert kb.session.backend.select(bind(query, {"x": Term.literal(value)})).rows[0]["x"].value == value
 
 
 def test_iri_parameters_cannot_break_out_of_the_slot(tmp_path):
@@ -121,7 +121,7 @@ def test_iri_parameters_cannot_break_out_of_the_slot(tmp_path):
 def test_decimal_parameters_are_exact(kb, tmp_path):
     query = echo_query(tmp_path, "decimal")
     term = coerce(query.param("x"), "0.1000000000000000000000001")
-    assert kb.backend.select(bind(query, {"x": term}), trusted=True).rows[0]["x"].value == "0.1000000000000000000000001"
+    assert kb.session.backend.select(bind(query, {"x": term})).rows[0]["x"].value == "0.1000000000000000000000001"
 
 
 def test_param_naming_convention():
@@ -142,7 +142,7 @@ def test_claims_without_a_claimant_are_counted_not_dropped():
           <urn:c1> a schema:Claim ; schema:appearance <urn:d> .
           <urn:c2> a schema:Claim ; schema:appearance <urn:d> ; schema:author <urn:a> .
         } }""")
-    rows = backend.select(CATALOGUE.get("claimants").text, trusted=True).rows
+    rows = backend.select(CATALOGUE.get("claimants").text).rows
     assert sorted((r["label"].value, r["claims"].value) for r in rows) == [
         ("(no claimant recorded)", "1"), ("urn:a", "1")]
 
@@ -153,5 +153,5 @@ def test_a_bound_value_is_never_taken_for_another_parameters_slot(kb, tmp_path):
                     "BIND(?_a_string AS ?a) BIND(?_b_string AS ?b) }\n")
     query = parse_query_file(path)
     sneaky = "VALUES ?_b_string { UNDEF }"
-    row = kb.backend.select(bind(query, {"a": Term.literal(sneaky), "b": Term.literal("b")}), trusted=True).rows[0]
+    row = kb.session.backend.select(bind(query, {"a": Term.literal(sneaky), "b": Term.literal("b")})).rows[0]
     assert (row["a"].value, row["b"].value) == (sneaky, "b")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from claimkb import resources
-from claimkb.kbfiles import JOURNAL_NAME, LOCK_NAME, TMP_PREFIX, recover, writer_lock
+from claimkb.kbfiles import GENERATION_NAME, JOURNAL_NAME, LOCK_NAME, TMP_PREFIX, recover, writer_lock
 
 DATA = Path(__file__).parent / "data"
 POINTS = int(os.environ.get("CLAIMKB_KILL_POINTS", "12"))
@@ -26,8 +26,9 @@ PAUSE = "0.05"  # seconds between commit steps, so that kills also land inside t
 
 
 def state(folder: Path) -> dict[str, bytes]:
+    """The files of a knowledge base, but for its lock and its commit counter."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != LOCK_NAME}
+            if p.is_file() and p.name not in (LOCK_NAME, GENERATION_NAME)}
 
 
 def run_import(kb: Path, sheets: list[Path]) -> subprocess.Popen:
@@ -93,7 +94,7 @@ def test_recovery_rolls_a_committed_journal_forward(tmp_path):
     (kb / "graphs" / f"{TMP_PREFIX}stray").write_bytes(b"half")
     (kb / JOURNAL_NAME).write_text(f'[["graphs/{TMP_PREFIX}a", "graphs/a.trig"]]')
     assert recover(kb) == "rolled forward"
-    assert sorted(p.name for p in kb.rglob("*") if p.is_file()) == ["a.trig"]
+    assert sorted(p.name for p in kb.rglob("*") if p.is_file()) == [GENERATION_NAME, "a.trig"]
     assert (kb / "graphs" / "a.trig").read_bytes() == b"new"
 
 

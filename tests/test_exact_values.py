@@ -20,7 +20,7 @@ from claimkb.catalogue import bind, parse_query_file
 from claimkb.ingest.build import build
 from claimkb.results import Term
 
-from .test_contract import start_server
+from .helpers import start_oxigraph
 
 EXAMPLES = int(os.environ.get("CLAIMKB_EXACT_EXAMPLES", "200"))  # 200 x 50 = 10,000 strings
 PER_EXAMPLE = 50
@@ -42,7 +42,7 @@ def echo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    base, process = start_server(tmp_path_factory)
+    base, process = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
     yield RemoteBackend(base + "/query", timeout=30)
     process.terminate()
     process.wait(timeout=10)
@@ -72,7 +72,7 @@ def literals(quads, predicate: str) -> dict[str, str]:
 def test_strings_come_back_exactly_everywhere(kb, echo, server, kb_copy, values):
     # 1. bound as a catalogue parameter in the embedded store
     for value in values:
-        assert kb.backend.select(bind(echo, {"x": Term.literal(value)}), trusted=True).rows[0]["x"].value == value
+        assert kb.session.backend.select(bind(echo, {"x": Term.literal(value)})).rows[0]["x"].value == value
 
     # 2. imported as quotes anchored in an archived text
     sheet_bytes, archive = sheet_for(values)
@@ -95,6 +95,6 @@ def test_strings_come_back_exactly_everywhere(kb, echo, server, kb_copy, values)
     graph = "https://w3id.org/claimkb/id/graph/X01-exact"
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     server.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-    rows = server.select(f"SELECT ?c ?q WHERE {{ GRAPH <{graph}> {{ ?c <https://w3id.org/claimkb/ns#quotation> ?q }} }}",
-                         trusted=True).rows
+    rows = server.select(f"SELECT ?c ?q WHERE {{ GRAPH <{graph}> {{ ?c <https://w3id.org/claimkb/ns#quotation> ?q }} }}"
+                         ).rows
     assert {r["c"].value: r["q"].value for r in rows} == quotations

@@ -10,7 +10,7 @@ import pytest
 from claimkb import resources
 
 from .audit import network, opens_outside, watch
-from .conftest import snapshot
+from .helpers import snapshot
 
 COLLECTOR = "http://127.0.0.1:9/collect"
 

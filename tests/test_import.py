@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from .conftest import snapshot
+from .helpers import snapshot
 
 GOOD = """\
 document:
@@ -55,7 +55,7 @@ def test_a_new_sheet_imports_and_its_claims_reach_trace_who_and_disagreements(cl
     traced = json.loads(cli("trace", "701,650", "--kb", str(kb_copy), "--format", "json").out)
     t01 = next(r for r in traced if r["claim"].endswith("/T01-c1"))
     assert [h["source"].rsplit("/", 1)[1] for h in t01["chain"]] == ["D01-c02", "D02-c1"]
-    assert t01["assertedStart"] == "2024-11-05"  # "on Tuesday" against 7 Nov 2024
+    assert t01["asserted_start"] == "2024-11-05"  # "on Tuesday" against 7 Nov 2024
     who = json.loads(cli("who", "agent:ua-government", "--kb", str(kb_copy), "--format", "json").out)
     assert any(r["claim"].endswith("/T01-c2") for r in who)
     rows = json.loads(cli("disagreements", "--kb", str(kb_copy), "--format", "json").out)

@@ -15,7 +15,8 @@ from claimkb import resources
 from claimkb.ingest.build import build
 from claimkb.validate import checks, quote_integrity, shapes
 
-from .conftest import ROOT, SHARED
+from .expected import ANCHORS, RELAY_LINKS_OF_THE_SEED, SEED_NUMBERS, SHEETS
+from .helpers import ROOT, SHARED
 
 KB = resources.kb_dir()
 GRAPHS = sorted((KB / "graphs").glob("*.trig"))
@@ -24,7 +25,7 @@ CKB = "https://w3id.org/claimkb/ns#"
 
 
 def rows(kb, query: str) -> list[dict[str, str]]:
-    return [{k: v.value for k, v in r.items()} for r in kb.backend.select(query).rows]
+    return [{k: v.value for k, v in r.items()} for r in kb.session.backend.select(query).rows]
 
 
 @pytest.mark.parametrize("path", GRAPHS, ids=lambda p: p.name)
@@ -45,9 +46,8 @@ def test_no_blank_nodes_in_the_knowledge_base(path):
 
 
 def test_graph_files_are_exactly_what_their_sheets_build():
-    sheets = sorted((KB / "sheets").glob("*.yaml"))
-    built = build(sheets, KB)
-    assert len(built) == len(sheets) == 15
+    built = build(SHEETS, KB)
+    assert len(built) == len(SHEETS)
     for item in built:
         assert item.path.read_bytes() == item.data, f"{item.path.name} is stale: run claimkb import"
 
@@ -60,15 +60,15 @@ def test_shapes_validate_every_file_with_no_violation_and_no_warning():
 
 
 def test_check_queries_find_nothing(kb):
-    findings, count = checks(kb)
+    findings, count = checks(kb.session)
     assert count >= 10
     assert findings == []
 
 
 def test_every_anchored_quote_matches_the_archive_and_its_hash(kb):
-    findings, anchors = quote_integrity(kb, KB)
+    findings, anchors = quote_integrity(kb.session, KB)
     assert findings == []
-    assert anchors == 29
+    assert anchors == ANCHORS
 
 
 def test_archive_is_the_seed_article_byte_for_byte(kb):
@@ -86,7 +86,7 @@ def test_a_changed_archive_is_reported_as_lost_quotes(kb, tmp_path):
     shutil.copytree(KB, copy)
     text = (copy / "archive" / "D01-seed.txt").read_text(encoding="utf-8")
     (copy / "archive" / "D01-seed.txt").write_text(text.replace("701,650", "701,560"), encoding="utf-8")
-    findings, _ = quote_integrity(kb, copy)
+    findings, _ = quote_integrity(kb.session, copy)
     assert len(findings) == 1
     assert findings[0].focus == "archive/D01-seed.txt"
     assert findings[0].message.startswith("the archived text's sha256 is ")
@@ -111,7 +111,7 @@ def test_every_number_in_the_article_belongs_to_a_claim(kb):
         (pos, token) for pos, token in tokens
         if not any(int(s["start"]) <= pos < int(s["end"]) and token in s["words"] for s in spans)
     ]
-    assert len(tokens) == 17  # 15 numerals, "one" (year) and "two-thirds"
+    assert len(tokens) == SEED_NUMBERS
     assert uncovered == []
 
 
@@ -216,7 +216,7 @@ def test_the_seed_claims_relay_their_research_sources(kb):
     pairs = {(r["relay"].rsplit("/", 1)[1], r["source"].rsplit("/", 1)[1]) for r in got}
     assert ("D01-c02", "D02-c1") in pairs and ("D01-c05", "D04-c1") in pairs
     assert ("D01-c11", "D09-c2") in pairs and ("D01-c26", "D02-c2-tanks") in pairs
-    assert len(pairs) == 17
+    assert len(pairs) == RELAY_LINKS_OF_THE_SEED
 
 
 def research():

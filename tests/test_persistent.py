@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -83,14 +84,20 @@ def test_a_graph_store_url_in_the_environment_does_not_disturb_local_commands(cl
 
 
 def test_a_build_that_takes_a_while_shows_progress_on_stderr(disk, monkeypatch, capsys):
-    from claimkb import resources
-    from claimkb.backends import persistent
-    from claimkb.backends.local import LocalBackend
+    import claimkb
+    from claimkb.cli.output import ProgressBar
 
-    monkeypatch.setattr(persistent.Progress, "AFTER", 0.0)
-    LocalBackend(resources.kb_dir(), resources.ontology_dir() / "claimkb.ttl")
+    heard = []
+    claimkb.open(progress=lambda *state: heard.append(state))
+    assert heard[0] == ("loading", 0, len(heard[0]) and heard[0][2]) and heard[-1][0] == "done"
+    assert capsys.readouterr().err == ""  # the library itself never writes to stderr
+    monkeypatch.setattr(ProgressBar, "AFTER", 0.0)
+    bar = ProgressBar()
+    bar("loading", 0, 3)
+    time.sleep(0.2)
+    bar("done", 3, 3)
     err = capsys.readouterr().err
     assert "building the store [" in err and "files loaded" in err
-    assert err.rstrip().splitlines()[-1].startswith("built the store: ")
-    LocalBackend(resources.kb_dir(), resources.ontology_dir() / "claimkb.ttl")  # reopened: silent
-    assert capsys.readouterr().err == ""
+    assert err.rstrip().splitlines()[-1].startswith("built the store in ")
+    claimkb.open(progress=lambda *state: heard.append(("again",) + state))  # reopened: no build
+    assert not any(h[0] == "again" for h in heard)

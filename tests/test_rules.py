@@ -57,6 +57,11 @@ def test_open_bounds_have_an_implied_range_one_step_wide(value, comparator, low,
     assert rules.implied_interval(Fraction(value), comparator) == (Fraction(low), Fraction(high))
 
 
+def test_a_bound_stated_to_four_significant_digits_is_a_count_with_no_implied_range():
+    assert rules.implied_interval(Fraction(72899), "at-least") == (Fraction(72899), None)
+    assert rules.implied_interval(Fraction(696000), "more-than") == (Fraction(696000), Fraction(697000))
+
+
 @pytest.mark.parametrize(("written", "comparator", "unit", "shown"), [
     ("1,146 sq km", "Approximately", "km2", "approximately 1,146 sq km"),
     (">200 (77 sq mi)", "MoreThan", "km2", ">200 (77 sq mi)"),

@@ -171,8 +171,7 @@ def hops(table: ResultTable) -> list[Hop]:
 
 
 def _hedge_words(row: dict[str, Term], side: str) -> str | None:
-    comparator = _s(row, f"{side}Comparator")
-    words = rules.comparator_words(comparator) if comparator else ""
+    words = rules.hedge_words(_s(row, f"{side}AsWritten"), _s(row, f"{side}Comparator"))
     if words and _formulaic(row, f"{side}Formulaic"):
         words += " (formulaic)"
     estimative = _s(row, f"{side}Hedge")

@@ -183,8 +183,9 @@ class KnowledgeBase:
         write(built, folder)
         return [(item.path, len(item.sheet.claims), item.quads) for item in built]
 
-    def export(self, fmt: str, *, with_ontology: bool = False) -> bytes:
-        """The knowledge base as TriG, N-Quads, Turtle, JSON-LD or ClaimReview JSON (see `formats.py`)."""
+    def export(self, fmt: str, *, with_ontology: bool = False):
+        """The knowledge base as TriG, N-Quads, Turtle, JSON-LD or ClaimReview JSON (`export.EXPORT_FORMATS`):
+        an `Exported` with the bytes and how many quads (or reviews) they hold."""
         from .export import export
 
         return export(self, fmt, with_ontology=with_ontology)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES, RDF, XSD, compact
 from .results import Term
@@ -28,11 +28,20 @@ EXPORT_FORMATS = {
 }
 
 
-def export(kb: KnowledgeBase, fmt: str, *, with_ontology: bool = False) -> bytes:
-    """The knowledge base in one of `formats.EXPORT_FORMATS`."""
+class Exported(NamedTuple):
+    data: bytes
+    count: int
+    what: str  # "quads" or "ClaimReviews"
+
+
+def export(kb: KnowledgeBase, fmt: str, *, with_ontology: bool = False) -> Exported:
+    """The knowledge base in one of EXPORT_FORMATS, with how many quads (or reviews) it holds."""
     if fmt == "claimreview":
-        return (json.dumps(claimreviews(kb.session), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return rdf(dataset(kb.local_store(), with_ontology=with_ontology), fmt)
+        reviews = claimreviews(kb.session)
+        data = (json.dumps(reviews, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        return Exported(data, len(reviews), "ClaimReviews")
+    quads = dataset(kb.local_store(), with_ontology=with_ontology)
+    return Exported(rdf(quads, fmt), len(quads), "quads")
 
 
 def _key(term) -> tuple[int, str]:

@@ -146,6 +146,20 @@ class Relay:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Derivation:
+    """How a figure was computed (by the curators, from other figures), rather than stated by a source."""
+
+    formula: str
+    inputs: tuple[str, ...] = ()  # the claims it was computed from, where the knowledge base has them
+
+    def __post_init__(self) -> None:
+        if not self.formula.strip():
+            raise ValueError("derived.formula is empty: say how the figure was computed")
+        for claim in self.inputs:
+            _check_id(claim, "derived.inputs claim id")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Claim:
     id: str
     text: str
@@ -163,6 +177,7 @@ class Claim:
     primary_source: str | None = None
     first_appearance: str | None = None
     note: str | None = None
+    derivation: Derivation | None = None
 
     def __post_init__(self) -> None:
         _check_id(self.id, "claim id")

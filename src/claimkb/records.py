@@ -316,6 +316,11 @@ class TracedClaim(NamedTuple):
     def records(self) -> Records[TracedClaim]:
         return Records([self], TRACE_COLUMNS)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The claim's fields, then its chain, the claims the chain ends at, and its comparisons."""
+        return {**self.claim.to_dict(), "chain": plain(self.chain), "earliest": list(self.earliest),
+                "compared": plain(self.compared), "totals": dict(self.totals)}
+
 
 TRACE_COLUMNS = CLAIM_COLUMNS + ["chain", "earliest", "agree", "numeric_conflict", "beyond_implied_range"]
 

@@ -8,7 +8,8 @@ header, and `tests/test_rules.py` keeps them equal to this module):
    digit (1,307 is 1,306.5 to 1,307.5). A hedged one ("approximately", "about", "around") allows one
    rounding step of that digit either side (about 1,300 is 1,200 to 1,400) -- unless the hedge is the
    source's habitual formula, which leaves the figure exact. An open bound is open on one side ("more
-   than 200" is 200 and up) and has an implied range one rounding step wide ("more than 200": up to 300).
+   than 200" is 200 and up) and, when it is a round figure, an implied range one rounding step wide ("more
+   than 200": up to 300); a bound stated to four or more significant digits is a measured count.
    A share written in words ("two-thirds") is read as rounded to 5 percentage points.
 3. Comparison windows: the dates a figure is about, with the slack its stated precision allows. Flows
    (totals and averages over a period) have a period; point-in-time counts and cumulative totals an
@@ -87,6 +88,19 @@ def effective_comparator(comparator: str, formulaic: bool = False) -> str:
     """The comparator the rules apply: a formulaic "approximately" leaves the figure exact."""
     name = comparator_name(comparator)
     return "Exactly" if formulaic and name == "Approximately" else name
+
+
+def hedge_words(as_written: str | None, comparator: str | None) -> str:
+    """The comparator's words as the figure prints them ("around" for "around 1,146 sq km"), else its
+    usual words ("more than" for ">2/3"); '' for an exact figure."""
+    name = comparator_name(comparator) if comparator else "Exactly"
+    if name == "Exactly":
+        return ""
+    lowered = " ".join((as_written or "").split()).lower()
+    for mark in _COMPARATOR_MARKS.get(name, ()):
+        if lowered.startswith(mark) and mark[0].isalpha() and (len(lowered) == len(mark) or not lowered[len(mark)].isalpha()):
+            return mark
+    return comparator_words(name)
 
 
 def figure_text(as_written: str, comparator: str | None = None, unit: str | None = None) -> str:
@@ -179,15 +193,28 @@ def value_interval(value: Number | None, comparator: str, *, minimum: Number | N
     return Interval(low if low is not None else Fraction(0), v)  # less than, up to, almost
 
 
+PRECISE_DIGITS = 4  # a bound with this many significant digits is a measured count, not a round figure
+
+
+def significant_digits(value: Number) -> int:
+    value = Fraction(value)
+    if value == 0 or not is_finite_decimal(value):
+        return 1
+    return len(to_decimal(value).normalize().as_tuple().digits)
+
+
 def implied_interval(value: Number | None, comparator: str, *, minimum: Number | None = None,
                      maximum: Number | None = None, formulaic: bool = False,
                      as_written: str | None = None) -> Interval:
-    """What a reader takes the figure to mean: for an open bound, one rounding step beyond it ("more than
-    200" up to 300, "almost 700,000" from 600,000); for any other figure its value interval."""
+    """What a reader takes the figure to mean: a round open bound reaches one rounding step beyond its
+    figure ("more than 200" up to 300, "almost 700,000" from 600,000). A bound stated to four or more
+    significant digits ("at least 72,899" named) is a measured count with no implied range, and any
+    other figure means its value interval."""
     name = effective_comparator(comparator, formulaic)
     strict = value_interval(value, comparator, minimum=minimum, maximum=maximum, formulaic=formulaic,
                             as_written=as_written)
-    if value is None or name not in OPEN_ABOVE | OPEN_BELOW:
+    if (value is None or name not in OPEN_ABOVE | OPEN_BELOW
+            or (significant_digits(value) >= PRECISE_DIGITS and not written_in_words(as_written))):
         return strict
     v = Fraction(value)
     step = rounding_step(v, as_written) or abs(v) / 10 or Fraction(1)

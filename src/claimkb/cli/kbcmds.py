@@ -126,11 +126,11 @@ def export(
 
       claimkb export --format claimreview
     """
-    data = open_kb(kb).export(fmt.value, with_ontology=with_ontology)
+    exported = open_kb(kb).export(fmt.value, with_ontology=with_ontology)
     if out is None:
-        output.data(data.decode("utf-8"))
+        output.data(exported.data.decode("utf-8"))
         return
     from ..kbfiles import write_atomic
 
-    write_atomic(out, data)
-    output.note(f"wrote {out} ({len(data)} bytes)")
+    write_atomic(out, exported.data)
+    output.note(f"wrote {out} ({exported.count} {exported.what})")

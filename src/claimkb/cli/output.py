@@ -17,6 +17,7 @@ def data(text: str) -> None:
 
 
 def note(text: str) -> None:
+    sys.stdout.flush()  # what was printed before the note stays before it on a shared terminal
     sys.stderr.write(text.rstrip("\n") + "\n")
 
 

@@ -170,5 +170,9 @@ def check_shapes(built: list[Built], kb_dir: Path, shapes_path: Path, ontology_p
 
 
 def write(built: list[Built], kb_dir: Path) -> None:
+    """Replace the graph files as one commit; a file whose bytes would not change is left alone, and
+    nothing at all is written when no file changes."""
     with writer_lock(kb_dir):
-        commit(kb_dir, [(item.path, item.data, _reparse(item.quads)) for item in built])
+        changed = [item for item in built if not (item.path.is_file() and item.path.read_bytes() == item.data)]
+        if changed:
+            commit(kb_dir, [(item.path, item.data, _reparse(item.quads)) for item in changed])

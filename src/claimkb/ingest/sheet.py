@@ -18,6 +18,7 @@ from ..model import (
     COMPARATORS,
     Agent,
     Claim,
+    Derivation,
     Document,
     Quantity,
     Rating,
@@ -342,6 +343,7 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
     c = r.mapping(data, where, {
         "id", "text", "claimant", "carriage", "cue", "anchor", "anchor_occurrence", "quotation",
         "asserted", "period", "quantity", "hedge", "relays", "primary_source", "first_appearance", "note",
+        "derived",
     })
     claim_id = r.text(c, "id", where, required=True)
     where = f"claim {claim_id}"
@@ -362,6 +364,7 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
     period = field(lambda: _date_spec(r, c, "period", where, published) if c.get("period") else None)
     quantity = field(lambda: _quantity(r, c, where) if c.get("quantity") else None)
     relays = field(lambda: _relays(r, c, where))
+    derivation = field(lambda: _derivation(r, c, where) if c.get("derived") is not None else None)
     text = field(lambda: r.text(c, "text", where, required=True))
     anchor = field(lambda: r.text(c, "anchor", where))
     if anchor and archive is not None and anchor not in archive:
@@ -393,6 +396,7 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
             primary_source=r.text(c, "primary_source", where),
             first_appearance=r.text(c, "first_appearance", where),
             note=r.text(c, "note", where),
+            derivation=derivation,
         )
     except ValueError as exc:
         r.fail(None, None, where, str(exc))
@@ -416,6 +420,18 @@ def _choice(r: _Reader, data: dict, key: str, where: str, allowed: dict[str, str
     if value not in allowed:
         r.fail(data, key, where, f"unknown {key} {value!r}; use one of: {', '.join(allowed)}")
     return value
+
+
+def _derivation(r: _Reader, c: dict, where: str) -> Derivation:
+    here = f"{where}.derived"
+    d = r.mapping(c["derived"], here, {"formula", "inputs"})
+    inputs = d.get("inputs") or []
+    if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
+        r.fail(d, "inputs", here, "must be a list of claim ids")
+    try:
+        return Derivation(formula=r.text(d, "formula", here, required=True) or "", inputs=tuple(inputs))
+    except ValueError as exc:
+        r.fail(d, None, here, str(exc))
 
 
 def _relays(r: _Reader, c: dict, where: str) -> tuple[Relay, ...]:

@@ -282,6 +282,16 @@ def _claim(out: _Emitter, c: Claim, d: Document, archive_text: str | None, sheet
         out.add(node, prov("hadPrimarySource"), claim_iri(c.primary_source))
     if c.first_appearance:
         out.add(node, schema("firstAppearance"), _n(c.first_appearance))
+    if c.derivation:
+        activity = claim_iri(c.id, "derivation")
+        out.add(node, prov("wasGeneratedBy"), activity)
+        out.add(activity, TYPE, prov("Activity"))
+        out.add(activity, TYPE, ckb("Derivation"))
+        out.text(activity, ckb("formula"), c.derivation.formula)
+        for claimant in c.claimants:
+            out.add(activity, prov("wasAssociatedWith"), agent_iri(claimant))
+        for source in c.derivation.inputs:
+            out.add(activity, prov("used"), claim_iri(source))
     out.text(node, NamedNode(RDFS + "comment"), c.note)
 
     asserted = claim_iri(c.id, "asserted")
@@ -301,7 +311,14 @@ def _claim(out: _Emitter, c: Claim, d: Document, archive_text: str | None, sheet
 
     _time(out, asserted, c.asserted, published)
     if c.period:
-        _time(out, claim_iri(c.id, "period"), c.period, published)
+        period = claim_iri(c.id, "period")
+        _time(out, period, c.period, published)
+        window = figure_window(c.period)
+        if window:
+            for predicate, day in (("windowStart", window.start), ("windowEnd", window.end),
+                                   ("windowStartLow", window.start_low), ("windowStartHigh", window.start_high),
+                                   ("windowEndLow", window.end_low), ("windowEndHigh", window.end_high)):
+                out.add(period, ckb(predicate), xsd_date(day))
     if c.quantity:
         _quantity(out, c)
     if archive_text is not None and c.anchor:
@@ -310,8 +327,8 @@ def _claim(out: _Emitter, c: Claim, d: Document, archive_text: str | None, sheet
 
 
 def figure_window(period: TimeRef | None) -> rules.Window | None:
-    """The comparison window of a claim's figure (see rules.comparison_window): the as-of instant of a
-    running total or a count at a date, else the period. None when the claim gives no date for it."""
+    """The window of a claim's period (see rules.comparison_window): the as-of instant of a running total
+    or a count at a date, else the period itself. None when the claim gives no date for it."""
     if period is None:
         return None
     if period.as_of is not None:
@@ -352,12 +369,6 @@ def _quantity(out: _Emitter, c: Claim) -> None:
                                      ("impliedLow", implied_low, low), ("impliedHigh", implied_high, high)):
         if value is not None and value != stated:
             out.add(node, ckb(predicate), decimal(value))
-    window = figure_window(c.period)
-    if window:
-        for predicate, day in (("windowStart", window.start), ("windowEnd", window.end),
-                               ("windowStartLow", window.start_low), ("windowStartHigh", window.start_high),
-                               ("windowEndLow", window.end_low), ("windowEndHigh", window.end_high)):
-            out.add(node, ckb(predicate), xsd_date(day))
 
 
 def _anchor(out: _Emitter, c: Claim, d: Document, archive_text: str, sheet_name: str) -> None:
@@ -441,6 +452,8 @@ def references(sheet: Sheet) -> Iterable[tuple[str, str, str]]:
             yield "claim", relay.claim, f"claim {c.id}.relays"
         if c.primary_source:
             yield "claim", c.primary_source, f"claim {c.id}.primary_source"
+        for source in c.derivation.inputs if c.derivation else ():
+            yield "claim", source, f"claim {c.id}.derived.inputs"
     for s in sheet.stances:
         yield "claim", s.source, f"stance {s.id}.from"
         yield "claim", s.target, f"stance {s.id}.to"
