@@ -16,7 +16,7 @@ from typing import Any
 from . import rules
 from .conflicts import Finder, figures_from_rows
 from .errors import KbError, UsageError
-from .namespaces import CLAIM, CKB, QK
+from .namespaces import CKB, CLAIM, QK, XSD
 from .namespaces import compact as compact_iri
 from .numbers import parse_number
 from .records import (
@@ -236,7 +236,7 @@ def parse_traced_value(text: str) -> Fraction:
 
 def decimal_term(value: Fraction) -> Term:
     lexical = format(rules.to_decimal(value), "f")
-    return Term.literal(lexical if "." in lexical else lexical + ".0", "http://www.w3.org/2001/XMLSchema#decimal")
+    return Term.literal(lexical if "." in lexical else lexical + ".0", XSD.decimal)
 
 
 def trace(session: Session, text: str) -> Trace:

@@ -157,7 +157,9 @@ class KnowledgeBase:
         """SHACL shapes, the check queries and quote integrity, as one report."""
         from .validate import validate
 
-        return validate(self)
+        if self.folder is None:
+            raise UsageError("validate reads a local knowledge base's files", hint="drop --endpoint")
+        return validate(self.session, self.folder)
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -188,7 +190,8 @@ class KnowledgeBase:
         an `Exported` with the bytes and how many quads (or reviews) they hold."""
         from .export import export
 
-        return export(self, fmt, with_ontology=with_ontology)
+        return export(self.session, None if fmt == "claimreview" else self.local_store(), fmt,
+                      with_ontology=with_ontology)
 
     def push(self, endpoint: str, *, store: str | None = None, timeout: float = 30.0) -> Records[Any]:
         """Replace each named graph on a SPARQL server (Graph Store Protocol PUT) and verify it."""

@@ -8,14 +8,11 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES, RDF, XSD, compact
 from .results import Term
 from .session import Session
-
-if TYPE_CHECKING:
-    from .api import KnowledgeBase
 
 RDF_TYPE = RDF.type
 # the export axis: format -> what it keeps (the CLI's choices are built from this table)
@@ -34,13 +31,15 @@ class Exported(NamedTuple):
     what: str  # "quads" or "ClaimReviews"
 
 
-def export(kb: KnowledgeBase, fmt: str, *, with_ontology: bool = False) -> Exported:
-    """The knowledge base in one of EXPORT_FORMATS, with how many quads (or reviews) it holds."""
+def export(session: Session, store: ox.Store | None, fmt: str, *, with_ontology: bool = False) -> Exported:
+    """The knowledge base in one of EXPORT_FORMATS, with how many quads (or reviews) it holds. The RDF
+    formats read the embedded `store`; ClaimReview needs only the catalogue's `reviews` query."""
     if fmt == "claimreview":
-        reviews = claimreviews(kb.session)
+        reviews = claimreviews(session)
         data = (json.dumps(reviews, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         return Exported(data, len(reviews), "ClaimReviews")
-    quads = dataset(kb.local_store(), with_ontology=with_ontology)
+    assert store is not None
+    quads = dataset(store, with_ontology=with_ontology)
     return Exported(rdf(quads, fmt), len(quads), "quads")
 
 

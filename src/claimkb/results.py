@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
+from .namespaces import XSD
+
+XSD_STRING = XSD.string
 
 
 class Term(NamedTuple):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from . import resources
 from .errors import InputError
 from .kbfiles import snapshot
@@ -13,20 +11,14 @@ from .namespaces import SH
 from .records import Finding, Report
 from .session import Session
 
-if TYPE_CHECKING:
-    from .api import KnowledgeBase
 
-
-def validate(kb: KnowledgeBase) -> Report:
-    """Shapes over every graph file, the check queries, and every anchored quote against its archive."""
-    if kb.folder is None:
-        from .errors import UsageError
-
-        raise UsageError("validate reads a local knowledge base's files", hint="drop --endpoint")
+def validate(session: Session, folder: Path) -> Report:
+    """Shapes over every graph file of `folder`, the check queries, and every anchored quote against its
+    archive."""
     ontology = resources.ontology_dir()
-    shape_findings, files = shapes(kb.folder, ontology / "shapes.ttl", ontology / "claimkb.ttl")
-    check_findings, check_count = checks(kb.session)
-    quote_findings, anchors = quote_integrity(kb.session, kb.folder)
+    shape_findings, files = shapes(folder, ontology / "shapes.ttl", ontology / "claimkb.ttl")
+    check_findings, check_count = checks(session)
+    quote_findings, anchors = quote_integrity(session, folder)
     return Report(tuple(shape_findings + check_findings + quote_findings), files, check_count, anchors)
 
 
