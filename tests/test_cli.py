@@ -111,6 +111,8 @@ def test_who_matches_by_iri_too(cli):
 EXPECTED_DISAGREEMENTS = {
     ("numeric conflict", "D01-c04", "D02-c3-daily-mean"),
     ("numeric conflict", "D01-c04", "D19-c1-daily-mean"),
+    ("average x days vs total", "D01-c04", "D02-c3-monthly-total"),
+    ("average x days vs total", "D01-c04", "D19-c1-monthly-total"),
     ("beyond implied range", "D01-c08", "D05-c1"),
     ("misreported relay", "D01-c05", "D04-c1"),
     ("misreported relay", "D01-c08", "D05-c2"),
@@ -125,7 +127,7 @@ EXPECTED_DISAGREEMENTS = {
 
 def test_disagreements_lists_every_conflict_the_sources_imply(cli):
     rows = json.loads(cli("disagreements", "--format", "json").out)
-    got = {(r["kind"], r["claim"].rsplit("/", 1)[1], r["other"].rsplit("/", 1)[1]) for r in rows}
+    got = {(r["kind"], r["claim"].rsplit("/", 1)[1], (r["other"] or "").rsplit("/", 1)[1]) for r in rows}
     assert got == EXPECTED_DISAGREEMENTS
     assert all(r["reason"] for r in rows)
 
@@ -150,7 +152,10 @@ def test_disagreement_reasons_explain_the_misreport(cli):
 
 def test_disagreements_by_quantity(cli):
     rows = json.loads(cli("disagreements", "-q", "qk:ru-casualties-daily-mean-month", "--format", "json").out)
-    assert {r["other"].rsplit("/", 1)[1] for r in rows} == {"D02-c3-daily-mean", "D19-c1-daily-mean"}
+    assert {(r["kind"], r["other"].rsplit("/", 1)[1]) for r in rows} == {
+        ("numeric conflict", "D02-c3-daily-mean"), ("numeric conflict", "D19-c1-daily-mean"),
+        # the arithmetic check reads the related monthly totals too
+        ("average x days vs total", "D02-c3-monthly-total"), ("average x days vs total", "D19-c1-monthly-total")}
 
 
 def test_claim_shows_one_claim(cli):

@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import rules
-from .conflicts import Finder, figures_from_rows
+from .conflicts import Finder, arithmetic, figures_from_rows
 from .errors import KbError, UsageError
 from .namespaces import CKB, CLAIM, QK, XSD
 from .namespaces import compact as compact_iri
@@ -28,6 +28,7 @@ from .records import (
     Records,
     Trace,
     TracedClaim,
+    Uncompared,
     DISAGREEMENT_COLUMNS,
     value_of,
 )
@@ -87,7 +88,8 @@ def claims(table: ResultTable) -> list[Claim]:
             asserted_inferred=_v(r, "assertedInferred"), period_start=_v(r, "periodStart"),
             period_end=_v(r, "periodEnd"), period_phrase=_v(r, "periodPhrase"), as_of_start=_v(r, "asOfStart"),
             as_of_end=_v(r, "asOfEnd"), document=_v(r, "document"), headline=_v(r, "headline"),
-            publisher=_v(r, "publisher"), published=_v(r, "published"), quote=_v(r, "quote")))
+            publisher=_v(r, "publisher"), published=_v(r, "published"), quote=_v(r, "quote"),
+            derivation=_v(r, "derivation")))
     return out
 
 
@@ -343,19 +345,38 @@ def find_claimant(session: Session, name: str) -> dict[str, Term]:
 
 # -- disagreements -------------------------------------------------------------------------------
 
+KIND_ORDER = {kind: i for i, kind in enumerate((
+    rules.CONFLICT, rules.FALLS, rules.PART_EXCEEDS, rules.AVERAGE_TIMES_DAYS, rules.PARTS_VS_TOTAL,
+    rules.INCREMENT_VS_TOTALS, rules.BEYOND, rules.ASSERTED_AFTER_PUBLICATION, rules.PERIOD_AFTER_ASSERTION,
+    "misreported relay", "curated contradiction"))}
+
+
 def disagreements(session: Session, quantity: str | None = None) -> Records[Disagreement]:
-    """Numeric conflicts and the softer findings on figures, arithmetic checks, misreported relays and
-    curated contradictions, each with its reason."""
+    """Numeric conflicts and the softer findings on figures, arithmetic checks, claims whose dates
+    contradict their document, misreported relays and curated contradictions, each with its reason.
+    With `quantity`, only findings on that measured quantity (the arithmetic checks read the figures of
+    the quantities it is related to as well)."""
+    from .catalogue import coerce
+
     quantity_term = None
     if quantity:
-        quantity_term = session.catalogue.get("comparable-values").param("quantity")
-        from .catalogue import coerce
-
-        quantity_term = coerce(quantity_term, quantity)
-    params: dict[str, Any] = {"quantity": quantity_term} if quantity_term is not None else {}
-    rows = session.run("comparable-values", params).rows
-    finder = Finder(figures_from_rows(rows))
-    out: list[Disagreement] = list(finder.findings())
+        quantity_term = coerce(session.catalogue.get("comparable-values").param("quantity"), quantity)
+    relations = [(r["quantity"].value, r["relation"].value, r["other"].value)
+                 for r in session.run("quantity-relations").rows]
+    if quantity_term is None:
+        figures = figures_from_rows(session.run("comparable-values").rows)
+        related = figures
+    else:
+        q = quantity_term.value
+        figures = figures_from_rows(session.run("comparable-values", {"quantity": quantity_term}).rows)
+        linked = sorted({o for a, _r, o in relations if a == q} | {a for a, _r, o in relations if o == q})
+        related = figures + (figures_from_rows(session.run(
+            "comparable-values", {"quantity": [Term.iri(x) for x in linked]}).rows) if linked else [])
+    out: list[Disagreement] = list(Finder(figures).findings())
+    out += [d for d in arithmetic(related, relations) if quantity_term is None or quantity_term.value in (
+        d.quantity, *(f.quantity for f in related if f.claim in (d.claim, d.other)))]
+    if quantity_term is None:
+        out += date_problems(session)
     hop_params: dict[str, Any] = {"changed": "true"}
     if quantity_term is not None:
         hop_params["quantity"] = quantity_term
@@ -371,7 +392,46 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
             out.append(Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
                                     other=row["other"].value, claim_value=None, other_value=None,
                                     reason=row["description"].value))
+    out.sort(key=lambda d: (KIND_ORDER.get(d.kind, len(KIND_ORDER)), d.claim, d.other or ""))
     return Records(out, DISAGREEMENT_COLUMNS)
+
+
+def date_problems(session: Session) -> list[Disagreement]:
+    """Claims asserted after their document appeared, and figures about a period that ends after their
+    assertion (`date-problems.rq`, the rules' `asserted_after_publication` and `period_after_assertion`)."""
+    out = []
+    for row in session.run("date-problems").rows:
+        kind = row["problem"].value
+        if kind == rules.ASSERTED_AFTER_PUBLICATION:
+            check = rules.asserted_after_publication(_v(row, "assertedStart"), _v(row, "publishedEnd"))
+        else:
+            check = rules.period_after_assertion(_v(row, "periodEnd"), _v(row, "assertedEnd"))
+        if check is not None and not check.consistent:
+            out.append(Disagreement(kind=kind, quantity=None, claim=row["claim"].value, other=None,
+                                    claim_value=None, other_value=None, reason=check.working))
+    return out
+
+
+UNCOMPARED_HINTS = {
+    "no measured quantity": "give the figure a measured quantity",
+    "unit differs from its quantity's": "write the figure in its quantity's unit",
+    "no period or as-of date": "give the claim a period, or `as_of: published` when the document's date is "
+                               "the honest as-of date",
+}
+
+
+def uncompared(session: Session) -> Records[Uncompared]:
+    """Figures that no comparison can reach, each with the reason and the fix."""
+    items = []
+    for row in session.run("uncompared").rows:
+        reason = row["reason"].value
+        if reason == "unit differs from its quantity's":
+            reason = f"unit {_s(row, 'unit')!r} differs from its quantity's {_s(row, 'expectedUnit')!r}"
+        written = _s(row, "valueAsWritten") or ""
+        items.append(Uncompared(claim=row["claim"].value, quantity=_s(row, "quantity"),
+                                figure=rules.figure_text(written, _s(row, "comparator"), _s(row, "unit")),
+                                reason=f"{reason}: {UNCOMPARED_HINTS[row['reason'].value]}"))
+    return Records(items, list(Uncompared._fields))
 
 
 def as_decimal(value: Any) -> Decimal | None:

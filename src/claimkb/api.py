@@ -117,7 +117,7 @@ class KnowledgeBase:
             return Records(items, CLAIM_COLUMNS, None)
         rows = rows_of(found)
         items = [ClaimSummary(r["claim"], r["assertedStart"], r["assertedEnd"], r["text"], r["valueAsWritten"],
-                              r["document"], r["published"]) for r in rows]
+                              r["document"], r["published"], r["derivation"]) for r in rows]
         return Records(items, list(ClaimSummary._fields), found)
 
     def claimant(self, name: str) -> dict[str, Any]:
@@ -129,6 +129,10 @@ class KnowledgeBase:
         an implied range, a part larger than its whole), arithmetic checks, misreported relays and
         curated contradictions. `quantity`: only this measured quantity (`qk:NAME` or an IRI)."""
         return answers.disagreements(self.session, quantity)
+
+    def uncompared(self) -> Records[Any]:
+        """Figures that no comparison can reach (no period, no quantity, another unit), with the reason."""
+        return answers.uncompared(self.session)
 
     def timeline(self) -> Records[Any]:
         """Every claim, in order of when it was asserted (earliest bound first)."""

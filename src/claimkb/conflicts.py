@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -251,3 +251,67 @@ def _disagreement(quantity: str, a: Distinct, b: Distinct, relation: str) -> Dis
     return Disagreement(kind=relation, quantity=quantity, claim=a.claims[0], other=b.claims[0],
                         claim_value=x.text, other_value=y.text, reason=reason + _stated_by(a, b),
                         claim_count=len(a.claims), other_count=len(b.claims))
+
+
+# -- arithmetic checks across related quantities -------------------------------------------------
+
+def arithmetic(figures: list[rules.Figure], relations: list[tuple[str, str, str]]) -> Iterator[Disagreement]:
+    """The arithmetic checks of rules.py over figures of related quantities (`quantity-relations` rows:
+    quantity, relation, other): a daily average times its days against a total, one source's parts
+    against its total, and a one-day increment against the same source's running totals. Only the
+    inconsistent ones are given."""
+    by_quantity: dict[str, list[rules.Figure]] = defaultdict(list)
+    for figure in sorted(figures, key=lambda f: f.claim):
+        by_quantity[figure.quantity].append(figure)
+    parts: dict[str, list[str]] = defaultdict(list)
+    averages: dict[str, str] = {}
+    increments: dict[str, str] = {}
+    for quantity, relation, other in relations:
+        if relation == "sumOf":
+            parts[quantity].append(other)
+        elif relation == "dailyAverageOf":
+            averages[quantity] = other
+        elif relation == "incrementOf":
+            increments[quantity] = other
+    found: dict[tuple[str, str, str], Disagreement] = {}
+
+    def record(kind: str, quantity: str, a: rules.Figure, b: rules.Figure, check: rules.Check | None) -> None:
+        if check is not None and not check.consistent:
+            found.setdefault((kind, a.claim, b.claim), Disagreement(
+                kind=kind, quantity=quantity, claim=a.claim, other=b.claim, claim_value=a.text, other_value=b.text,
+                reason=check.working))
+
+    for average_q, total_q in sorted(averages.items()):
+        for average in by_quantity[average_q]:
+            for total in by_quantity[total_q]:
+                if rules.same_window(average.window, total.window):
+                    record(rules.AVERAGE_TIMES_DAYS, average_q, average, total, rules.average_times_days(average, total))
+    for total_q, part_qs in sorted(parts.items()):
+        for total in by_quantity[total_q]:
+            for claimant in sorted(total.series):
+                chosen = []
+                for part_q in sorted(part_qs):
+                    same = [f for f in by_quantity[part_q]
+                            if claimant in f.series and rules.same_window(f.window, total.window)]
+                    if same:
+                        chosen.append(same[0])
+                if chosen:
+                    record(rules.PARTS_VS_TOTAL, total_q, total, chosen[0],
+                           rules.parts_vs_total(total, chosen, complete=len(chosen) == len(part_qs)))
+    for increment_q, running_q in sorted(increments.items()):
+        for increment in by_quantity[increment_q]:
+            day = increment.window.end
+            for claimant in sorted(increment.series):
+                series = [f for f in by_quantity[running_q] if claimant in f.series]
+                after = [f for f in series if rules.same_window(f.window, _instant(day))]
+                before = [f for f in series if rules.same_window(f.window, _instant(day - timedelta(days=1)))]
+                if after and before:
+                    record(rules.INCREMENT_VS_TOTALS, increment_q, increment, after[0],
+                           rules.increment_vs_totals(increment, before[0], after[0]))
+    yield from (found[key] for key in sorted(found))
+
+
+def _instant(day: date) -> rules.Window:
+    window = rules.comparison_window(None, None, as_of_start=day, as_of_end=day)
+    assert window is not None
+    return window

@@ -178,6 +178,7 @@ class Claim:
     first_appearance: str | None = None
     note: str | None = None
     derivation: Derivation | None = None
+    forward_looking: bool = False  # about a period to come (a plan, a quota, a forecast), by its own account
 
     def __post_init__(self) -> None:
         _check_id(self.id, "claim id")

@@ -202,6 +202,7 @@ class ClaimSummary(NamedTuple):
     value_as_written: str | None
     document: str
     published: date | None
+    derivation: str | None = None  # how the curators computed the figure, when they did
 
 
 @record
@@ -235,6 +236,7 @@ class Claim(NamedTuple):
     publisher: str | None
     published: date | None
     quote: str | None
+    derivation: str | None = None  # how the curators computed the figure, when it was computed, not stated
 
     def flat(self) -> dict[str, str]:
         out = _flat(self)

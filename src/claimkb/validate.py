@@ -18,6 +18,7 @@ def validate(session: Session, folder: Path) -> Report:
     ontology = resources.ontology_dir()
     shape_findings, files = shapes(folder, ontology / "shapes.ttl", ontology / "claimkb.ttl")
     check_findings, check_count = checks(session)
+    check_findings += uncompared_figures(session)
     quote_findings, anchors = quote_integrity(session, folder)
     return Report(tuple(shape_findings + check_findings + quote_findings), files, check_count, anchors)
 
@@ -74,6 +75,14 @@ def _read_archive(kb_dir: Path, relative: str, sha: str, findings: list[Finding]
                                 f"the archived text's sha256 is {digest}, not the recorded {sha}"))
         return None
     return raw.decode("utf-8")
+
+
+def uncompared_figures(session: Session) -> list[Finding]:
+    """A warning for every figure no comparison can reach (see `claimkb disagreements --uncompared`)."""
+    from .answers import uncompared
+
+    return [Finding("check", "Warning", item.claim, f"uncompared figure {item.figure!r}: {item.reason}")
+            for item in uncompared(session)]
 
 
 def checks(kb: Session) -> tuple[list[Finding], int]:

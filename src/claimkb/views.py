@@ -47,6 +47,7 @@ def claim_lines(claim: Claim, indent: str = "    ") -> str:
     return key_values([
         ("value", _figure(claim)),
         ("claimant", f"{_claimants(claim)}; {carriage}"),
+        ("derived", f"computed, not stated: {claim.derivation}" if claim.derivation else ""),
         ("hedge", claim.hedge or ""),
         ("asserted", _dates(claim.asserted_start, claim.asserted_end, claim.asserted_phrase, claim.asserted_inferred)),
         ("period", period),

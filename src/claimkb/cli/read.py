@@ -86,6 +86,7 @@ def who(
 @app.command()
 def disagreements(
     quantity: Annotated[Optional[str], typer.Option("--quantity", "-q", help="Only this measured quantity (IRI or qk:NAME).")] = None,
+    uncompared: Annotated[bool, typer.Option("--uncompared", help="Instead, list the figures no comparison can reach, and why.")] = False,
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,
@@ -106,8 +107,14 @@ def disagreements(
       claimkb disagreements
 
       claimkb disagreements --quantity qk:ru-casualties-daily-mean-month --format csv
+
+      claimkb disagreements --uncompared
     """
-    found = open_kb(kb, endpoint, timeout).disagreements(quantity)
+    session = open_kb(kb, endpoint, timeout)
+    if uncompared:
+        output.emit(session.uncompared(), fmt, empty="Every figure can be compared.", wide=wide, raw_cells=raw_cells)
+        return
+    found = session.disagreements(quantity)
     if fmt is Format.table:  # the counts are in each finding's reason when they are not 1
         from ..records import Records
 

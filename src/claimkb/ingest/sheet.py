@@ -272,9 +272,13 @@ def _date_spec(r: _Reader, parent: dict, key: str, where: str,
     if inferred is not None and not isinstance(inferred, bool):
         r.fail(spec, "inferred", here, "must be true or false")
     against = False
+    if start is None and phrase is None and as_of is not None:
+        # a count at a date: the period is its as-of date alone
+        return TimeRef(precision=as_of.precision, inferred=as_of.inferred, evidence=evidence, as_of=as_of,
+                       cumulative=cumulative)
     if start is None:
         if phrase is None:
-            r.fail(spec, None, here, "needs a phrase, a start date, or `unstated: true`")
+            r.fail(spec, None, here, "needs a phrase, a start date, an `as_of`, or `unstated: true`")
         if published is None or published[0] is None:
             r.fail(spec, "phrase", here, "a phrase needs the document's publication date to resolve",
                    hint="give start/end as ISO dates instead")
@@ -343,7 +347,7 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
     c = r.mapping(data, where, {
         "id", "text", "claimant", "carriage", "cue", "anchor", "anchor_occurrence", "quotation",
         "asserted", "period", "quantity", "hedge", "relays", "primary_source", "first_appearance", "note",
-        "derived",
+        "derived", "forward_looking",
     })
     claim_id = r.text(c, "id", where, required=True)
     where = f"claim {claim_id}"
@@ -365,6 +369,10 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
     quantity = field(lambda: _quantity(r, c, where) if c.get("quantity") else None)
     relays = field(lambda: _relays(r, c, where))
     derivation = field(lambda: _derivation(r, c, where) if c.get("derived") is not None else None)
+    forward_looking = c.get("forward_looking", False)
+    if not isinstance(forward_looking, bool):
+        field(lambda: r.fail(c, "forward_looking", where, "must be true or false"))
+        forward_looking = False
     text = field(lambda: r.text(c, "text", where, required=True))
     anchor = field(lambda: r.text(c, "anchor", where))
     if anchor and archive is not None and anchor not in archive:
@@ -397,6 +405,7 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
             first_appearance=r.text(c, "first_appearance", where),
             note=r.text(c, "note", where),
             derivation=derivation,
+            forward_looking=forward_looking,
         )
     except ValueError as exc:
         r.fail(None, None, where, str(exc))

@@ -282,6 +282,8 @@ def _claim(out: _Emitter, c: Claim, d: Document, archive_text: str | None, sheet
         out.add(node, prov("hadPrimarySource"), claim_iri(c.primary_source))
     if c.first_appearance:
         out.add(node, schema("firstAppearance"), _n(c.first_appearance))
+    if c.forward_looking:
+        out.add(node, ckb("forwardLooking"), boolean(True))
     if c.derivation:
         activity = claim_iri(c.id, "derivation")
         out.add(node, prov("wasGeneratedBy"), activity)
