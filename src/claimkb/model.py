@@ -110,7 +110,7 @@ class TimeRef:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Quantity:
-    measures: str
+    measures: str | None  # None: the figure is kept, but no comparison can reach it (listed as uncompared)
     value: Fraction | None
     as_written: str
     unit: str
@@ -120,7 +120,8 @@ class Quantity:
     formulaic: bool = False  # the hedge is the source's habitual formula: the figure is compared as exact
 
     def __post_init__(self) -> None:
-        _check_id(self.measures, "measured quantity")
+        if self.measures is not None:
+            _check_id(self.measures, "measured quantity")
         if self.formulaic and self.comparator != "approximately":
             raise ValueError("only an 'approximately' can be formulaic (formulaic: true)")
         _one_of(self.comparator, COMPARATORS, "comparator")

@@ -509,7 +509,7 @@ def _quantity(r: _Reader, c: dict, where: str) -> Quantity:
             r.fail(q, key, here, f"{raw!r} is not a decimal number")
     try:
         return Quantity(
-            measures=r.text(q, "measures", here, required=True),
+            measures=r.text(q, "measures", here),
             value=value,
             as_written=r.text(q, "as_written", here) or r.text(q, "value", here) or "",
             unit=r.text(q, "unit", here, required=True),

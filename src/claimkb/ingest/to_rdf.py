@@ -350,7 +350,7 @@ def _quantity(out: _Emitter, c: Claim) -> None:
     node = claim_iri(c.id, "value")
     out.add(node, TYPE, ckb("QuantityStatement"))
     out.add(node, TYPE, schema("QuantitativeValue"))
-    out.add(node, ckb("measures"), quantity_iri(q.measures))
+    out.add(node, ckb("measures"), quantity_iri(q.measures) if q.measures else None)
     if q.value is not None:
         out.add(node, schema("value"), decimal(rules.to_decimal(q.value)))
     out.text(node, ckb("valueAsWritten"), q.as_written)
@@ -448,7 +448,7 @@ def references(sheet: Sheet) -> Iterable[tuple[str, str, str]]:
     for c in sheet.claims:
         for claimant in c.claimants:
             yield "agent", claimant, f"claim {c.id}.claimant"
-        if c.quantity:
+        if c.quantity and c.quantity.measures:
             yield "quantity", c.quantity.measures, f"claim {c.id}.quantity.measures"
         for relay in c.relays:
             yield "claim", relay.claim, f"claim {c.id}.relays"
