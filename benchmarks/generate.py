@@ -84,24 +84,31 @@ class Writer:
             self.lines, self.claims = [], 0
 
 
-def figure_triples(claim: str, concept: str, unit: str, value: int, comparator: str, window: tuple[str, str]):
+def figure_triples(claim: str, concept: str, unit: str, value: int, comparator: str, window: tuple[str, str],
+                   flow: bool = False):
     """A claim's figure as `claimkb import` writes it: its quantity statement and its period (an as-of
-    date), with bounds and window by the rules of rules.py."""
+    date, or with `flow` a period over which the figure is a total or an average), with bounds and window
+    by the rules of rules.py."""
     c, node, period = iri(claim), iri(claim + "-value"), iri(claim + "-period")
     as_written = f"{value:,}"
     strict = rules.stored_bounds(rules.value_interval(Fraction(value), comparator, as_written=as_written))
     implied = rules.stored_bounds(rules.implied_interval(Fraction(value), comparator, as_written=as_written))
-    span = rules.comparison_window(None, None, as_of_start=date.fromisoformat(window[0]),
-                                   as_of_end=date.fromisoformat(window[1]))
+    first, last = date.fromisoformat(window[0]), date.fromisoformat(window[1])
+    span = (rules.comparison_window(first, last, "day") if flow
+            else rules.comparison_window(None, None, as_of_start=first, as_of_end=last))
     assert span is not None
     out = [(c, iri(CKB + "quantity"), node), (c, iri(CKB + "period"), period),
            (node, iri(RDF_TYPE), iri(CKB + "QuantityStatement")), (node, iri(RDF_TYPE), iri(S + "QuantitativeValue")),
            (node, iri(CKB + "measures"), iri(concept)), (node, iri(S + "value"), lit(f"{value}.0", XSD + "decimal")),
            (node, iri(CKB + "valueAsWritten"), lit(as_written)), (node, iri(S + "unitText"), lit(unit)),
            (node, iri(CKB + "comparator"), iri(CKB + rules.COMPARATORS[comparator])),
-           (period, iri(RDF_TYPE), iri(CKB + "TimeReference")),
-           (period, iri(CKB + "asOfStart"), lit(span.start.isoformat(), XSD + "date")),
-           (period, iri(CKB + "asOfEnd"), lit(span.end.isoformat(), XSD + "date"))]
+           (period, iri(RDF_TYPE), iri(CKB + "TimeReference"))]
+    if flow:
+        out += [(period, iri(S + "startDate"), lit(window[0], XSD + "date")),
+                (period, iri(S + "endDate"), lit(window[1], XSD + "date"))]
+    else:
+        out += [(period, iri(CKB + "asOfStart"), lit(span.start.isoformat(), XSD + "date")),
+                (period, iri(CKB + "asOfEnd"), lit(span.end.isoformat(), XSD + "date"))]
     for predicate, day_ in (("windowStart", span.start), ("windowEnd", span.end), ("windowStartLow", span.start_low),
                             ("windowStartHigh", span.start_high), ("windowEndLow", span.end_low),
                             ("windowEndHigh", span.end_high)):
@@ -147,7 +154,7 @@ def generate(claims: int, seed: int, out: Path) -> dict:
     # rival primary figure; a misreported value or period may add conflicts in the group it lands in
     # (`affected`), which are right to report but not planted.
     manifest = {"claims": claims, "seed": seed, "misreported": [], "conflicts": [], "affected": [],
-                "primaries": 0}
+                "late": [], "primaries": 0}
     affected: set[tuple[str, str]] = set()
     made = 0
     doc_no = 0
@@ -220,8 +227,9 @@ def generate(claims: int, seed: int, out: Path) -> dict:
                     del hot[:-40]
                     if trace_pick is None and made > claims // 10 and comparator == "exactly":
                         trace_pick = record
-                if rng.random() < 0.01:  # a rival source: a genuine conflict on the same quantity and day
-                    rival = {**record, "claim": claim + "-rival", "value": value * 3 + 1001, "comparator": "exactly"}
+                if rng.random() < 0.01:  # a rival source: a genuine conflict on the same quantity and day (below any
+                    # reading of the figure, so that even a "more than" bound conflicts with it)
+                    rival = {**record, "claim": claim + "-rival", "value": value // 3 + 1, "comparator": "exactly"}
                     rc = iri(rival["claim"])
                     rival["author"] = rng.choice([p for p in primaries if p != publisher])
                     triples += [(rc, iri(RDF_TYPE), iri(S + "Claim")), (rc, iri(DCT + "identifier"), lit(claim_id + "-rival")),
@@ -261,6 +269,8 @@ def generate(claims: int, seed: int, out: Path) -> dict:
                             (c, iri(PROV + "wasDerivedFrom"), iri(source["claim"])),
                             (c, iri(PROV + "hadPrimarySource"), iri(source["root"]))]
                 triples += figure_triples(claim, source["concept"], source["unit"], value, comparator, window)
+                if window[1] > day(published):  # a shifted period, or a relay of one: dated after its assertion
+                    manifest["late"].append(claim)
                 recent.append({**source, "claim": claim, "value": value, "comparator": comparator, "window": window,
                                "hops": source["hops"] + 1})
                 carriers[value] = carriers.get(value, 0) + 1
@@ -268,6 +278,7 @@ def generate(claims: int, seed: int, out: Path) -> dict:
             if len(recent) > 4000:
                 del recent[:2000]
         writer.document(graph, triples, in_doc)
+    made += plant(writer, max(1, claims // 5000), manifest)
     writer.flush()
     manifest["documents"] = doc_no
     manifest["affected"] = sorted([list(group) for group in affected])
@@ -282,6 +293,100 @@ def generate(claims: int, seed: int, out: Path) -> dict:
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     _sample_sheets(out / "sheets", rng)
     return manifest
+
+
+# -- planted findings of every other kind ---------------------------------------------------------
+
+# kind -> (aggregation of each quantity, relations, figures: (quantity index, value, comparator, window, flow))
+# Each plant has quantities of its own, so it can meet nothing else; windows are day offsets from START.
+PLANTS = {
+    rules.BEYOND: ([["PointInTime"]], [], [(0, 200, "more-than", (100, 100), False), (0, 1146, "exactly", (100, 100), False)]),
+    rules.PART_EXCEEDS: ([["PeriodTotal"]], [], [(0, 1010, "exactly", (100, 130), True), (0, 1530, "exactly", (100, 126), True)]),
+    rules.FALLS: ([["Cumulative"]], [], [(0, 5010, "exactly", (100, 100), False), (0, 4020, "exactly", (103, 103), False)]),
+    rules.AVERAGE_TIMES_DAYS: ([["DailyAverage"], ["PeriodTotal"]], [(0, "dailyAverageOf", 1)],
+                               [(0, 107, "exactly", (100, 129), True), (1, 5010, "exactly", (100, 129), True)]),
+    rules.PARTS_VS_TOTAL: ([["Cumulative"], ["Cumulative"], ["Cumulative"]], [(0, "sumOf", 1), (0, "sumOf", 2)],
+                           [(0, 1010, "exactly", (100, 100), False), (1, 703, "exactly", (100, 100), False),
+                            (2, 604, "exactly", (100, 100), False)]),
+    rules.INCREMENT_VS_TOTALS: ([["Cumulative"], ["PeriodTotal"]], [(1, "incrementOf", 0)],
+                                [(0, 1010, "exactly", (99, 99), False), (0, 1130, "exactly", (100, 100), False),
+                                 (1, 307, "exactly", (100, 100), True)]),
+}
+
+
+def plant(writer: Writer, count: int, manifest: dict) -> int:
+    """`count` planted findings of each kind above, plus claims asserted after their document and
+    figures about a period that ends after their assertion. Returns the claims written."""
+    agent = f"{ID}agent/syn-primary-0"
+    made = 0
+    planted: dict[str, list[list[str]]] = {}
+    shared = []
+    for n in range(count):
+        for kind, (aggregations, relations, figures) in PLANTS.items():
+            tag = f"syn-plant-{kind.split()[0]}-{n}"
+            concepts = [f"{ID}quantity/{tag}-q{i}" for i in range(len(aggregations))]
+            for concept, (aggregation,) in zip(concepts, aggregations):
+                shared += [(iri(concept), iri(RDF_TYPE), iri(CKB + "MeasuredQuantity")),
+                           (iri(concept), iri(SKOS + "prefLabel"), lit(f"Planted quantity {tag}")),
+                           (iri(concept), iri(S + "unitText"), lit("persons")),
+                           (iri(concept), iri(CKB + "aggregation"), iri(CKB + aggregation))]
+            for a, relation, b in relations:
+                shared.append((iri(concepts[a]), iri(CKB + relation), iri(concepts[b])))
+            doc, graph = f"{ID}doc/{tag}", f"{ID}graph/{tag}"
+            triples, claims = _document(doc, graph, agent, published=140, asserted=140)
+            for k, (q, value, comparator, (first, last), flow) in enumerate(figures):
+                claim = f"{ID}claim/{tag}-c{k}"
+                claims.append(claim)
+                triples += _claim(claim, doc, agent, f"Planted figure {value:,}.")
+                triples += figure_triples(claim, concepts[q], "persons", value, comparator, (day(first), day(last)), flow)
+            writer.document(graph, triples, len(figures))
+            made += len(figures)
+            planted.setdefault(kind, []).append(claims)
+        for kind, asserted, period_end in ((rules.ASSERTED_AFTER_PUBLICATION, 150, 120),
+                                           (rules.PERIOD_AFTER_ASSERTION, 140, 170)):
+            tag = f"syn-plant-{kind.split()[0]}-{n}"
+            doc, graph = f"{ID}doc/{tag}", f"{ID}graph/{tag}"
+            triples, claims = _document(doc, graph, agent, published=140, asserted=asserted)
+            claim = f"{ID}claim/{tag}-c0"
+            concept = f"{ID}quantity/{tag}-q0"
+            shared += [(iri(concept), iri(RDF_TYPE), iri(CKB + "MeasuredQuantity")),
+                       (iri(concept), iri(SKOS + "prefLabel"), lit(f"Planted quantity {tag}")),
+                       (iri(concept), iri(S + "unitText"), lit("persons")),
+                       (iri(concept), iri(CKB + "aggregation"), iri(CKB + "PeriodTotal"))]
+            triples += _claim(claim, doc, agent, "Planted figure 501.")
+            triples += figure_triples(claim, concept, "persons", 501, "exactly", (day(period_end - 5), day(period_end)), True)
+            writer.document(graph, triples, 1)
+            made += 1
+            planted.setdefault(kind, []).append([claim])
+    writer.document(f"{ID}graph/syn-plant-vocabulary", shared, 0)
+    manifest["planted"] = planted
+    return made
+
+
+def _document(doc: str, graph: str, publisher: str, published: int, asserted: int) -> tuple[list, list]:
+    stamp = f"{doc}-asserted"
+    triples = [(iri(doc), iri(RDF_TYPE), iri(S + "CreativeWork")), (iri(doc), iri(S + "headline"), lit("Planted")),
+               (iri(doc), iri(CKB + "documentKind"), iri(CKB + "OfficialDailyReport")),
+               (iri(doc), iri(S + "publisher"), iri(publisher)),
+               (iri(doc), iri(S + "datePublished"), lit(day(published), XSD + "date")),
+               (iri(doc), iri(CKB + "publishedAt"), iri(doc + "-published")),
+               (iri(doc + "-published"), iri(RDF_TYPE), iri(CKB + "TimeReference")),
+               (iri(doc + "-published"), iri(S + "startDate"), lit(day(published), XSD + "date")),
+               (iri(graph), iri(RDF_TYPE), iri(CKB + "ClaimGraph")), (iri(graph), iri(S + "about"), iri(doc)),
+               (iri(stamp), iri(RDF_TYPE), iri(CKB + "TimeReference")),
+               (iri(stamp), iri(S + "startDate"), lit(day(asserted), XSD + "date")),
+               (iri(stamp), iri(S + "endDate"), lit(day(asserted), XSD + "date"))]
+    return triples, []
+
+
+def _claim(claim: str, doc: str, author: str, text: str) -> list:
+    c = iri(claim)
+    return [(c, iri(RDF_TYPE), iri(S + "Claim")), (c, iri(DCT + "identifier"), lit(claim.rsplit("/", 1)[1])),
+            (c, iri(S + "appearance"), iri(doc)), (c, iri(CKB + "assertedAt"), iri(doc + "-asserted")),
+            (c, iri(CKB + "noAnchorReason"), lit("synthetic")), (c, iri(S + "author"), iri(author)),
+            (c, iri(PROV + "wasAttributedTo"), iri(author)), (c, iri(CKB + "carriage"), iri(CKB + "OwnVoice")),
+            (c, iri(S + "text"), lit(text))]
+
 
 
 def _sample_sheets(folder: Path, rng: random.Random) -> None:
