@@ -267,3 +267,13 @@ def test_every_command_has_help_with_examples(cli, path):
     assert run.code == 0
     assert "Examples:" in run.out
     assert run.out.count("claimkb ") >= 2
+
+
+def test_each_axis_of_formats_is_one_table_the_code_and_the_cli_follow():
+    from claimkb import formats, render
+    from claimkb.cli.kbcmds import ExportFormat
+    from claimkb.cli.options import Format
+
+    assert tuple(render.RENDERERS) == tuple(formats.OUTPUT_FORMATS)
+    assert [f.value for f in Format] == list(formats.OUTPUT_FORMATS)
+    assert [f.value for f in ExportFormat] == list(formats.EXPORT_FORMATS)

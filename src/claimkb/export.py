@@ -10,19 +10,12 @@ import pyoxigraph as ox
 
 from typing import NamedTuple
 
+from .formats import EXPORT_FORMATS
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES, RDF, XSD, compact
 from .results import Term
 from .session import Session
 
 RDF_TYPE = RDF.type
-# the export axis: format -> what it keeps (the CLI's choices are built from this table)
-EXPORT_FORMATS = {
-    "trig": "every named graph (lossless)",
-    "nquads": "every named graph, one quad a line (lossless)",
-    "turtle": "the union of the graphs (graph names are not kept)",
-    "jsonld": "JSON-LD with the bundled context inline",
-    "claimreview": "schema.org ClaimReview markup for fact-check consumers",
-}
 
 
 class Exported(NamedTuple):
@@ -34,6 +27,8 @@ class Exported(NamedTuple):
 def export(session: Session, store: ox.Store | None, fmt: str, *, with_ontology: bool = False) -> Exported:
     """The knowledge base in one of EXPORT_FORMATS, with how many quads (or reviews) it holds. The RDF
     formats read the embedded `store`; ClaimReview needs only the catalogue's `reviews` query."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(fmt)
     if fmt == "claimreview":
         reviews = claimreviews(session)
         data = (json.dumps(reviews, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -94,7 +94,7 @@ RENDERERS: dict[str, Callable[[Any, Options], str]] = {
     "tsv": _tsv,
     "sparql-json": _sparql_json,
 }
-FORMATS = tuple(RENDERERS)
+FORMATS = tuple(RENDERERS)  # equal to formats.OUTPUT_FORMATS (tested)
 # human layouts of documents, by type name (registered by `views.py`)
 LAYOUTS: dict[str, Callable[[Any, Options], str]] = {}
 

@@ -3,12 +3,12 @@
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from ..errors import UsageError, ValidationFailed
-from ..export import EXPORT_FORMATS
+from ..formats import EXPORT_FORMATS
 from . import output
 from .context import open_kb
 from .options import EndpointOpt, Format, FormatOpt, KbOpt, TimeoutOpt
@@ -106,13 +106,13 @@ def push(
     output.note(f"replaced {len(table)} graphs ({total} triples) and verified every count")
 
 
-ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)  # type: ignore[misc]
+ExportFormat: Any = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)
 
 
 @app.command()
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="; ".join(
-        f"{name}: {what}" for name, what in EXPORT_FORMATS.items()))] = ExportFormat.trig,  # type: ignore[attr-defined]
+        f"{name}: {what}" for name, what in EXPORT_FORMATS.items()))] = ExportFormat.trig,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file (atomically) "
                                                 "instead of stdout.")] = None,
     with_ontology: Annotated[bool, typer.Option("--with-ontology", help="Include the ontology graph.")] = False,

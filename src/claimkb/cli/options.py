@@ -4,17 +4,17 @@ registry (`render.RENDERERS`) and the export table (`export.EXPORT_FORMATS`)."""
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from ..render import FORMATS
+from ..formats import OUTPUT_FORMATS
 
-Format = Enum("Format", {name.replace("-", "_"): name for name in FORMATS}, type=str)  # type: ignore[misc]
+Format: Any = Enum("Format", {name.replace("-", "_"): name for name in OUTPUT_FORMATS}, type=str)
 
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output: table for people; json, jsonl, csv, tsv, sparql-json for tools."),
+    typer.Option("--format", "-f", help="Output: " + "; ".join(f"{k}: {v}" for k, v in OUTPUT_FORMATS.items()) + "."),
 ]
 WideOpt = Annotated[
     bool,
