@@ -89,7 +89,7 @@ def claims(table: ResultTable) -> list[Claim]:
             period_end=_v(r, "periodEnd"), period_phrase=_v(r, "periodPhrase"), as_of_start=_v(r, "asOfStart"),
             as_of_end=_v(r, "asOfEnd"), document=_v(r, "document"), headline=_v(r, "headline"),
             publisher=_v(r, "publisher"), published=_v(r, "published"), quote=_v(r, "quote"),
-            derivation=_v(r, "derivation")))
+            derivation=_v(r, "derivation"), min_value=_v(r, "minValue"), max_value=_v(r, "maxValue")))
     return out
 
 
@@ -97,7 +97,7 @@ def figure_of(claim: Claim) -> str:
     """The claim's figure as a reader sees it: "approximately 701,650 persons"."""
     if claim.value_as_written is None:
         return ""
-    return rules.figure_text(claim.value_as_written, claim.comparator, claim.unit)
+    return rules.figure_text(claim.value_as_written, claim.comparator, claim.unit, claim.min_value, claim.max_value)
 
 
 # -- relay hops ----------------------------------------------------------------------------------

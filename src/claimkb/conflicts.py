@@ -57,7 +57,7 @@ def figures_from_rows(rows: list[dict[str, Term]]) -> list[rules.Figure]:
             low=low, high=high, implied_low=implied_low, implied_high=implied_high, value=_dec(r.get("value")),
             series=frozenset(row["claimant"].value for row in group if "claimant" in row),
             quantity=r["quantity"].value, unit=unit,
-            text=rules.figure_text(written, comparator, unit) if written else (_value(r.get("value")) or "")))
+            text=rules.figure_text(written, comparator, unit, low, high) if written else (_value(r.get("value")) or "")))
     return out
 
 

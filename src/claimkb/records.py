@@ -237,6 +237,8 @@ class Claim(NamedTuple):
     published: date | None
     quote: str | None
     derivation: str | None = None  # how the curators computed the figure, when it was computed, not stated
+    min_value: Decimal | None = None  # bounds as stated (a range, or a bound beside a value)
+    max_value: Decimal | None = None
 
     def flat(self) -> dict[str, str]:
         out = _flat(self)

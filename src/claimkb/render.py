@@ -82,8 +82,10 @@ def _table(answer: Any, options: Options) -> str:
     if layout is not None:
         return layout(answer, options)
     records = records_of(answer)
-    rows = [[shown(row.get(c, "")) for c in records.columns] for row in records.flat_rows()]
-    return text_table(records.columns, rows, options.width)
+    flat = records.flat_rows()
+    columns = [c for c in records.columns if any(row.get(c, "") for row in flat)]  # no empty column for people
+    rows = [[shown(row.get(c, "")) for c in columns] for row in flat]
+    return text_table(columns, rows, options.width)
 
 
 RENDERERS: dict[str, Callable[[Any, Options], str]] = {

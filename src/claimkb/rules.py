@@ -26,6 +26,7 @@ Numbers are `Fraction` or `Decimal` (never float); dates are `datetime.date`.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
@@ -103,19 +104,31 @@ def hedge_words(as_written: str | None, comparator: str | None) -> str:
     return comparator_words(name)
 
 
-def figure_text(as_written: str, comparator: str | None = None, unit: str | None = None) -> str:
+def figure_text(as_written: str, comparator: str | None = None, unit: str | None = None,
+                minimum: Number | None = None, maximum: Number | None = None) -> str:
     """The figure as a reader should see it, saying its comparator and unit once:
-    ("1,146 sq km", Approximately, "km2") -> "approximately 1,146 sq km"; (">200", MoreThan) -> ">200"."""
+    ("1,146 sq km", Approximately, "km2") -> "approximately 1,146 sq km"; (">200", MoreThan) -> ">200";
+    a range written as one number shows both its bounds: "between 600,000 and 615,000"."""
     text = " ".join(as_written.split())
     name = comparator_name(comparator) if comparator else "Exactly"
     lowered = text.lower()
     marks = [m for m in _COMPARATOR_MARKS.get(name, ()) if lowered.startswith(m)]
-    if name != "Exactly" and not marks:
+    if name == "Between" and minimum is not None and maximum is not None and len(re.findall(r"\d+", text)) < 2:
+        text = f"between {_grouped(minimum)} and {_grouped(maximum)}"
+        marks = ["between"]
+        lowered = text.lower()
+    elif name != "Exactly" and not marks:
         text = f"{comparator_words(name)} {text}"
     rest = lowered[len(marks[0]):] if marks else lowered
-    if unit and not any(ch.isalpha() for ch in rest) and not rest.rstrip().endswith("%"):
+    if unit and not any(ch.isalpha() for ch in rest.replace("and", "")) and not rest.rstrip().endswith("%"):
         text = f"{text} {unit}"
     return text
+
+
+def _grouped(value: Number) -> str:
+    text = format(to_decimal(Fraction(value)).normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"{int(whole):,}" + (f".{frac}" if frac else "")
 
 
 # -- 2. Value intervals ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def _claimants(claim: Claim) -> str:
 def _figure(claim: Claim) -> str:
     if claim.value_as_written is None:
         return ""
-    text = rules.figure_text(claim.value_as_written, claim.comparator, claim.unit)
+    text = rules.figure_text(claim.value_as_written, claim.comparator, claim.unit, claim.min_value, claim.max_value)
     if claim.formulaic:
         text += " (formulaic hedge: compared as exact)"
     return f"{text}  [{claim.quantity_label}]" if claim.quantity_label else text
