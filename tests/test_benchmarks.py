@@ -3,6 +3,8 @@ docs/benchmarks.md (its timings are never asserted: they are measured and printe
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import shutil
 import subprocess
@@ -12,6 +14,7 @@ from pathlib import Path
 from .helpers import ROOT
 
 
+@pytest.mark.slow
 def test_the_benchmark_prints_one_row_per_engine_with_every_question(tmp_path):
     engines = ["embedded"] + (["server"] if shutil.which("oxigraph") else [])
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "400",
@@ -28,6 +31,7 @@ def test_the_benchmark_prints_one_row_per_engine_with_every_question(tmp_path):
         assert all(q["rows"] > 0 and q["warm"] > 0 for q in measured["questions"].values())
 
 
+@pytest.mark.slow
 def test_the_corpus_is_the_same_for_the_same_seed(tmp_path):
     for name in ("a", "b"):
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--claims", "400", "--seed", "3",

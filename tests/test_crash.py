@@ -56,12 +56,14 @@ def scenario(tmp_path_factory):
     return root, sheets, state(before), state(after), duration
 
 
+@pytest.mark.slow
 def test_the_scenario_changes_two_files(scenario):
     _root, _sheets, before, after, _duration = scenario
     changed = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
     assert changed == ["graphs/D31-ukdi-sep.trig", "graphs/T01-test.trig"]
 
 
+@pytest.mark.slow
 def test_an_import_killed_at_random_points_leaves_the_old_state_or_the_new(scenario):
     root, sheets, before, after, duration = scenario
     rng = random.Random(20241105)

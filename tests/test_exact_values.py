@@ -64,6 +64,7 @@ def literals(quads, predicate: str) -> dict[str, str]:
     return {q.subject.value: q.object.value for q in quads if q.predicate.value == predicate}
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                  HealthCheck.data_too_large])

@@ -125,7 +125,7 @@ COMMANDS = [["who"], ["trace", "701650"], ["disagreements"], ["query", "run", "c
 DEADLINE = 1.0
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", [pytest.param(f, marks=pytest.mark.slow) if "slow" in f else f for f in FAULTS])
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_fails_honestly_on_every_fault(cli, faulty, elsewhere, monkeypatch, fault, command):
     base, state, recorder = faulty
