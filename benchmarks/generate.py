@@ -25,7 +25,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from claimkb import rules
-from claimkb.namespaces import CKB, DCTERMS, ID, PREFIXES as ALL_PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from claimkb.namespaces import CKB, DCTERMS, ID, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from claimkb.namespaces import PREFIXES as ALL_PREFIXES
 
 S = SCHEMA
 DCT = DCTERMS

@@ -3,13 +3,12 @@ docs/benchmarks.md (its timings are never asserted: they are measured and printe
 
 from __future__ import annotations
 
-import pytest
-
 import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+
+import pytest
 
 from .helpers import ROOT
 

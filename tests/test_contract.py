@@ -7,7 +7,6 @@ import urllib.request
 
 import pytest
 
-import claimkb
 from claimkb import resources
 from claimkb.backends.remote import RemoteBackend
 from claimkb.catalogue import Catalogue

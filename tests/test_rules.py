@@ -16,9 +16,7 @@ from claimkb.catalogue import Catalogue, bind
 from claimkb.conflicts import Finder, figures_from_rows
 from claimkb.ingest.to_rdf import sheet_quads
 from claimkb.model import Claim, Document, Quantity, Relay, Sheet, TimeRef
-from claimkb.namespaces import ONTOLOGY_GRAPH, SCHEMA, XSD
-from claimkb.results import Term
-from claimkb.session import Session
+from claimkb.namespaces import ONTOLOGY_GRAPH
 
 D = Decimal
 W = rules.comparison_window

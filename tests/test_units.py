@@ -1,7 +1,6 @@
 """Date resolution, number reading and comparison intervals: the rules every answer rests on."""
 
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 
 import pytest

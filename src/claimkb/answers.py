@@ -20,6 +20,7 @@ from .namespaces import CKB, CLAIM, QK, XSD
 from .namespaces import compact as compact_iri
 from .numbers import parse_number
 from .records import (
+    DISAGREEMENT_COLUMNS,
     Agent,
     Claim,
     Comparison,
@@ -29,7 +30,6 @@ from .records import (
     Trace,
     TracedClaim,
     Uncompared,
-    DISAGREEMENT_COLUMNS,
     value_of,
 )
 from .results import ResultTable, Term

@@ -107,7 +107,6 @@ class KnowledgeBase:
         agent = self.claimant(claimant)
         found = self.session.run("claims-by-claimant", {"claimant": agent["agent"]})
         if full:
-            from .results import Term
 
             iris = [row["claim"] for row in found.rows]
             table = self.session.run("claims", {"claim": iris}) if iris else None

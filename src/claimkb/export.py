@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import pyoxigraph as ox
-
-from typing import NamedTuple
 
 from .formats import EXPORT_FORMATS
 from .namespaces import ONTOLOGY_GRAPH, PREFIXES, RDF, XSD, compact

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+
 from . import resources
 from .errors import InputError
 from .kbfiles import snapshot

@@ -22,9 +22,8 @@ import os
 import shutil
 import threading
 import time
-from pathlib import Path
-
 from collections.abc import Callable
+from pathlib import Path
 
 import pyoxigraph as ox
 

@@ -109,8 +109,7 @@ class RemoteBackend:
 
     def select(self, query_text: str) -> ResultTable:
         """Send a SELECT that claimkb wrote or checked (see `adhoc.py` for text a user typed)."""
-        from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper
-        from SPARQLWrapper import Wrapper
+        from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper, Wrapper
 
         Wrapper.urlopener = _OPENER.open  # refuse redirects (see the module docstring)
         client = SPARQLWrapper(self.endpoint)
@@ -133,7 +132,7 @@ class RemoteBackend:
             content_type, body = _within(self.timeout, exchange)
         except Exception as exc:  # noqa: BLE001 - SPARQLWrapper and urllib raise many types
             raise _query_error(exc, self.endpoint) from None
-        if not content_type.split(";")[0].strip().lower() in RESULTS_JSON:
+        if content_type.split(";")[0].strip().lower() not in RESULTS_JSON:
             raise KbError(f"{_safe_url(self.endpoint)} answered {content_type or 'no content type'}, "
                           "not SPARQL JSON results",
                           hint="is this the SPARQL query endpoint (for Oxigraph: /query)?")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..api import KnowledgeBase, locate, open as open_kb_api
+from ..api import KnowledgeBase, locate
+from ..api import open as open_kb_api
 
 
 def open_kb(kb_option: Path | None, endpoint: str | None = None, timeout: float = 30.0) -> KnowledgeBase:

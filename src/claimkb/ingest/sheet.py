@@ -31,7 +31,6 @@ from ..model import (
 from . import dates, read_input
 
 
-
 class _Located(dict):
     """A mapping that remembers the line of each key."""
 

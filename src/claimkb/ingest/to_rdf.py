@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from .. import rules
 from ..errors import InputError
 from ..model import (
     AGENT_KINDS,
@@ -30,7 +31,6 @@ from ..model import (
     probability_band,
 )
 from ..namespaces import CKB, ID, OA, PREFIXES, PROV, RDF, RDFS, SCHEMA, XSD
-from .. import rules
 
 DCT = PREFIXES["dcterms"]
 MP = PREFIXES["mp"]
