@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from .helpers import snapshot
+from .helpers import DATA, snapshot
 
 GOOD = """\
 document:
@@ -145,3 +145,17 @@ def test_yaml_figures_keep_the_digits_written(cli, kb_copy, tmp_path):
     assert cli("import", str(sheet), "--kb", str(kb_copy)).code == 0
     text = (kb_copy / "graphs" / "T01-test.trig").read_text()
     assert "schema:value 1400.0" in text and 'ckb:valueAsWritten "01400"' in text
+
+
+def test_a_long_decimal_and_words_with_spaces_come_back_exactly(cli, kb_copy, tmp_path):
+    value = "1234567890123456789012345678.901"  # 31 digits: more than a default decimal context keeps
+    text = "  Russia\u00a0has suffered\nabout 701,650 casualties.  "
+    csv_text = (DATA / "T01-test.csv").read_text(encoding="utf-8").replace(
+        '"October saw an average of 1,400 casualties a day."', '"' + text + '"').replace(",1400,", f",{value},")
+    sheet = tmp_path / "long.csv"
+    sheet.write_text(csv_text, encoding="utf-8")
+    run = cli("import", str(sheet), "--kb", str(kb_copy))
+    assert run.code == 0, run.err
+    record = json.loads(cli("claim", "T01-c2", "--kb", str(kb_copy), "--format", "json").out)[0]
+    assert record["value"] == value
+    assert record["text"] == text

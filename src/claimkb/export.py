@@ -4,6 +4,7 @@ the bundled context, and schema.org ClaimReview JSON-LD for fact-check consumers
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -96,7 +97,10 @@ def _number(term: Term | None):
     if term is None:
         return None
     text = term.value
-    return int(text) if text.lstrip("-").isdigit() else float(text)
+    if text.lstrip("-").isdigit():
+        return int(text)
+    as_float = float(text)  # a JSON number only when it reads back as the same decimal, else the exact text
+    return as_float if Decimal(repr(as_float)) == Decimal(text) else text
 
 
 def claimreviews(kb: Session) -> list[dict]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from fractions import Fraction
 from typing import NamedTuple, Union
 
@@ -152,8 +152,11 @@ def to_decimal(value: Number, rounding: str | None = None) -> Decimal:
     if isinstance(value, Decimal):
         return value
     value = Fraction(value)
-    if is_finite_decimal(value):
-        return Decimal(format(Decimal(value.numerator) / Decimal(value.denominator), "f"))
+    if is_finite_decimal(value):  # exactly, at any length: scale to a power of ten, no division
+        places = 0
+        while (10 ** places) % value.denominator:
+            places += 1
+        return Decimal(f"{value.numerator * (10 ** places // value.denominator)}E-{places}")  # exact, no context
     quantum = Decimal(1).scaleb(-PLACES)
     raw = Decimal(value.numerator) / Decimal(value.denominator)
     return raw.quantize(quantum, rounding=rounding) if rounding else raw.quantize(quantum)
@@ -459,6 +462,12 @@ def _range(low: Number | None, high: Number | None) -> str:
 
 def average_times_days(average: Figure, total: Figure) -> Check | None:
     """A daily average over a period times its days against a total for the same period."""
+    with localcontext() as exact:
+        exact.prec = 200  # figures of any length multiply exactly
+        return _average_times_days(average, total)
+
+
+def _average_times_days(average: Figure, total: Figure) -> Check | None:
     if not same_window(average.window, total.window) or None in (average.low, average.high):
         return None
     days = days_in(average.window)
@@ -474,6 +483,12 @@ def average_times_days(average: Figure, total: Figure) -> Check | None:
 def parts_vs_total(total: Figure, parts: list[Figure], complete: bool) -> Check | None:
     """Figures for parts at the total's window against the total: the parts' sum may not exceed the
     total, and when every part is given it must reach it."""
+    with localcontext() as exact:
+        exact.prec = 200
+        return _parts_vs_total(total, parts, complete)
+
+
+def _parts_vs_total(total: Figure, parts: list[Figure], complete: bool) -> Check | None:
     if not parts or any(not same_window(p.window, total.window) for p in parts):
         return None
     low = sum((p.low for p in parts if p.low is not None), Decimal(0))
@@ -491,6 +506,12 @@ def parts_vs_total(total: Figure, parts: list[Figure], complete: bool) -> Check 
 def increment_vs_totals(increment: Figure, before: Figure, after: Figure) -> Check | None:
     """A stated one-day increment against the difference of two consecutive cumulative totals of one
     series (as of the day before and the day itself)."""
+    with localcontext() as exact:
+        exact.prec = 200
+        return _increment_vs_totals(increment, before, after)
+
+
+def _increment_vs_totals(increment: Figure, before: Figure, after: Figure) -> Check | None:
     if None in (before.low, before.high, after.low, after.high, increment.low, increment.high):
         return None
     assert before.low is not None and before.high is not None and after.low is not None

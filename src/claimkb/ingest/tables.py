@@ -31,6 +31,9 @@ CLAIM = ("claim", "text", "claimant", "carriage", "cue", "quote", "quotation", "
          "as_written", "unit", "comparator", "quantity", "min", "max", "asserted", "period", "as_of", "relays", "primary_source", "first_appearance")
 
 
+WORDS = {"title", "text", "quote", "quotation", "hedge", "note", "cue", "as_written"}
+
+
 def _located(pairs: dict, line: int) -> _Located:
     out = _Located(pairs)
     out.lines = {key: line for key in pairs}
@@ -72,7 +75,8 @@ def load(path: Path) -> tuple[dict, list[InputError]]:
         if None in row:
             problems.append(InputError("the row has more cells than the header", file=file, line=number))
             continue
-        cells = {k: v.strip() for k, v in row.items() if v is not None and v.strip()}
+        # words are kept as written (spaces, non-breaking spaces, line breaks); codes and numbers are trimmed
+        cells = {k: (v if k in WORDS else v.strip()) for k, v in row.items() if v is not None and v.strip()}
         doc_cells = {k: cells[k] for k in DOCUMENT if k in cells}
         if document is None:
             document = {"cells": doc_cells, "line": number}
