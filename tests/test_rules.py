@@ -241,18 +241,18 @@ def test_the_sweep_finds_exactly_the_flagged_pairs(seed, tmp_path):
                           ox.NamedNode(f"https://w3id.org/claimkb/ns#{aggregation}"), ox.NamedNode(ONTOLOGY_GRAPH)))
     figures = figures_from_rows(evaluate(store, bind(CATALOGUE.get("comparable-values"), {})).rows)
     found = {(d.claim, d.other, d.kind) for d in Finder(figures).findings()}
-    from claimkb.conflicts import _distinct
+    from claimkb.conflicts import deduplicate
 
     expected = set()
     groups: dict = {}
     for f in figures:
         groups.setdefault((f.quantity, f.unit), []).append(f)
     for group in groups.values():
-        distinct = _distinct(group)
+        distinct, _ = deduplicate(group)
         for i, a in enumerate(distinct):
             for b in distinct[i + 1:]:
                 relation = rules.relation(a.figure, b.figure)
                 if relation in rules.FLAGGED:
-                    x, y = sorted((a.claims[0], b.claims[0]))
+                    x, y = sorted((a.first, b.first))
                     expected.add((x, y, relation))
     assert found == expected and found

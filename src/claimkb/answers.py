@@ -256,7 +256,7 @@ def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
     terms = [Term.iri(i) for i in iris]
     found = claims(session.run("claims", {"claim": terms}))
     index = by_relay(hops(session.run("relay-hops", {"claim": terms})))
-    finder = Finder(*figures_near(session, terms))
+    finder = figures_near(session, terms)
     out = []
     for claim in found:
         hop_chain = chain(index, claim.claim)
@@ -265,28 +265,32 @@ def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
     return out
 
 
-def figures_near(session: Session, claims_: list[Term]) -> tuple[list[rules.Figure], dict | None]:
-    """The figures to compare these claims with: every figure of their quantities."""
+def figures_near(session: Session, claims_: list[Term]) -> Finder:
+    """A finder over the figures to compare these claims with: every figure of their quantities."""
     mine = session.run("comparable-values", {"claim": claims_}).rows if claims_ else []
     quantities = list(dict.fromkeys(row["quantity"].value for row in mine))
     if not quantities:
-        return [], None
+        return Finder([])
     rows = session.run("comparable-values", {"quantity": [Term.iri(q) for q in quantities]}).rows
-    return figures_from_rows(rows), None
+    return Finder(figures_from_rows(rows))
 
 
 def comparisons(finder: Finder, claim: str) -> tuple[tuple[Comparison, ...], dict[str, int]]:
     related, totals = finder.compare(claim, COMPARED_SHOWN)
+    me = finder.figure(claim)
     out = []
-    for other, relation in related:
+    for relation, distinct, count in related:
+        other = distinct.figure
         window = other.window
         when = str(window.start) if window.start == window.end else f"{window.start}..{window.end}"
         detail = ""
-        if relation == rules.BEYOND:
-            me = finder.figure(claim)
-            factor = rules.bound_factor(me, other) if me is not None else None
+        if relation == rules.BEYOND and me is not None:
+            factor = rules.bound_factor(me, other)
             detail = f"{float(factor):.1f} times the bound" if factor else ""
-        out.append(Comparison(relation, other.claim, other.text, other.value, when, detail))
+        if count > 1:
+            detail = "; ".join(filter(None, [detail, f"stated by {count} claims"]))
+        first = distinct.first if distinct.first != claim else other.claim
+        out.append(Comparison(relation, first, other.text, other.value, when, detail, count))
     return tuple(out), totals
 
 

@@ -25,6 +25,8 @@ from typing import Any
 
 from . import rules
 from .records import Disagreement
+
+AGREE_SAME = rules.AGREE  # claims stating the very same figure
 from .results import Term
 
 
@@ -62,28 +64,35 @@ def figures_from_rows(rows: list[dict[str, Term]]) -> list[rules.Figure]:
 
 
 class Distinct:
-    """One distinct figure of a group and every claim that states it (the first sorts first)."""
+    """One distinct figure of a group and how many claims state it (`first` sorts first)."""
 
-    __slots__ = ("figure", "claims")
+    __slots__ = ("figure", "first", "count")
 
-    def __init__(self, figure: rules.Figure) -> None:
+    def __init__(self, figure: rules.Figure, first: str | None = None, count: int = 1) -> None:
         self.figure = figure
-        self.claims = [figure.claim]
+        self.first = first or figure.claim
+        self.count = count
 
 
-def _key(f: rules.Figure) -> tuple:
-    return (f.window, f.low, f.high, f.implied_low, f.implied_high, f.value, f.text)
+def distinct_key(f: rules.Figure) -> tuple:
+    """Figures with this key are one figure: same window, bounds, value, words and series."""
+    return (f.quantity, f.unit, f.window, f.low, f.high, f.implied_low, f.implied_high, f.value, f.text,
+            f.kind, f.series)
 
 
-def _distinct(figures: list[rules.Figure]) -> list[Distinct]:
+def deduplicate(figures: list[rules.Figure]) -> tuple[list[Distinct], dict[str, Distinct]]:
+    """The distinct figures, and the distinct figure of each claim."""
     by_key: dict[tuple, Distinct] = {}
+    of_claim: dict[str, Distinct] = {}
     for figure in sorted(figures, key=lambda f: f.claim):
-        first = by_key.get(_key(figure))
+        key = distinct_key(figure)
+        first = by_key.get(key)
         if first is None:
-            by_key[_key(figure)] = Distinct(figure)
+            first = by_key[key] = Distinct(figure)
         else:
-            first.claims.append(figure.claim)
-    return list(by_key.values())
+            first.count += 1
+        of_claim.setdefault(figure.claim, first)
+    return list(by_key.values()), of_claim
 
 
 class _Bounds:
@@ -112,44 +121,56 @@ class _Bounds:
 
 
 class Finder:
-    """Relations among figures, grouped by measured quantity and unit."""
+    """Relations among distinct figures, grouped by measured quantity and unit."""
 
-    def __init__(self, figures: list[rules.Figure], sizes: dict | None = None) -> None:
-        self.groups: dict[tuple[str, str], list[rules.Figure]] = defaultdict(list)
-        self.by_claim: dict[str, rules.Figure] = {}
-        for figure in figures:
-            self.groups[(figure.quantity, figure.unit)].append(figure)
-            self.by_claim.setdefault(figure.claim, figure)
-        self.sizes = sizes or {}
+    def __init__(self, figures: list[rules.Figure]) -> None:
+        self.load(*deduplicate(figures))
+
+    @classmethod
+    def of_distinct(cls, distinct: list[Distinct], of_claim: dict[str, Distinct]) -> Finder:
+        """A finder over figures already deduplicated (the comparison tables of a persistent store)."""
+        finder = cls.__new__(cls)
+        finder.load(distinct, of_claim)
+        return finder
+
+    def load(self, distinct: list[Distinct], of_claim: dict[str, Distinct]) -> None:
+        self.groups: dict[tuple[str, str], list[Distinct]] = defaultdict(list)
+        for d in distinct:
+            self.groups[(d.figure.quantity, d.figure.unit)].append(d)
+        self.of_claim = of_claim
 
     def figure(self, claim: str) -> rules.Figure | None:
-        return self.by_claim.get(claim)
+        d = self.of_claim.get(claim)
+        return None if d is None else d.figure
 
     # -- for one claim (trace) -------------------------------------------------------------------
 
-    def compare(self, claim: str, shown: int) -> tuple[list[tuple[rules.Figure, str]], dict[str, int]]:
+    def compare(self, claim: str, shown: int) -> tuple[list[tuple[str, Distinct, int]], dict[str, int]]:
         """The other figures on the claim's quantity and unit with their relation to it, findings first
-        (at most `shown`), and how many figures have each relation."""
-        me = self.by_claim.get(claim)
+        (at most `shown` distinct figures, each with how many other claims state it), and how many claims
+        have each relation. Claims stating the very same figure agree with it."""
+        me = self.of_claim.get(claim)
         if me is None:
             return [], {}
-        related = [(rules.relation(me, other), other) for other in self.groups[(me.quantity, me.unit)]
-                   if other.claim != claim]
+        related = []
+        for other in self.groups[(me.figure.quantity, me.figure.unit)]:
+            count = other.count - (other is me)
+            if count:
+                related.append((AGREE_SAME if other is me else rules.relation(me.figure, other.figure), other, count))
         order = {name: i for i, name in enumerate(rules.RELATIONS)}
-        related.sort(key=lambda item: (order[item[0]], item[1].claim))
+        related.sort(key=lambda item: (order[item[0]], item[1].first))
         totals: dict[str, int] = {}
-        for relation, _ in related:
-            totals[relation] = totals.get(relation, 0) + 1
-        return [(other, relation) for relation, other in related[:shown]], totals
+        for relation, _other, count in related:
+            totals[relation] = totals.get(relation, 0) + count
+        return related[:shown], totals
 
     # -- everywhere (disagreements) --------------------------------------------------------------
 
     def findings(self) -> Iterator[Disagreement]:
         """Every flagged relation: numeric conflicts, figures beyond an implied range, parts larger than
         their whole and running totals that fall, one row per two distinct figures."""
-        for (quantity, _unit), figures in sorted(self.groups.items()):
+        for (quantity, _unit), distinct in sorted(self.groups.items()):
             pairs: dict[tuple[str, str], tuple[Distinct, Distinct, str]] = {}
-            distinct = _distinct(figures)
             by_window: dict[rules.Window, list[Distinct]] = defaultdict(list)
             for d in distinct:
                 by_window[d.figure.window].append(d)
@@ -167,8 +188,8 @@ class Finder:
     def _record(pairs: dict, a: Distinct, b: Distinct) -> None:
         relation = rules.relation(a.figure, b.figure)
         if relation in rules.FLAGGED:
-            first, second = (a, b) if a.claims[0] < b.claims[0] else (b, a)
-            pairs[(first.claims[0], second.claims[0])] = (first, second, relation)
+            first, second = (a, b) if a.first < b.first else (b, a)
+            pairs[(first.first, second.first)] = (first, second, relation)
 
     def _same_windows(self, windows: list[rules.Window], by_window: dict, pairs: dict) -> None:
         for i, window in enumerate(windows):
@@ -226,9 +247,9 @@ def _when(window: rules.Window) -> str:
 
 
 def _stated_by(a: Distinct, b: Distinct) -> str:
-    if len(a.claims) == len(b.claims) == 1:
+    if a.count == b.count == 1:
         return ""
-    return f"; stated by {len(a.claims)} and {len(b.claims)} claims"
+    return f"; stated by {a.count} and {b.count} claims"
 
 
 def _disagreement(quantity: str, a: Distinct, b: Distinct, relation: str) -> Disagreement:
@@ -248,9 +269,9 @@ def _disagreement(quantity: str, a: Distinct, b: Distinct, relation: str) -> Dis
                   f"({_when(whole.window)})")
     else:
         reason = rules.falls_working(x, y)
-    return Disagreement(kind=relation, quantity=quantity, claim=a.claims[0], other=b.claims[0],
+    return Disagreement(kind=relation, quantity=quantity, claim=a.first, other=b.first,
                         claim_value=x.text, other_value=y.text, reason=reason + _stated_by(a, b),
-                        claim_count=len(a.claims), other_count=len(b.claims))
+                        claim_count=a.count, other_count=b.count)
 
 
 # -- arithmetic checks across related quantities -------------------------------------------------

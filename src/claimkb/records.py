@@ -298,6 +298,7 @@ class Comparison(NamedTuple):
     other_value: Decimal | None
     other_window: str
     detail: str
+    count: int = 1  # how many claims state that figure (a figure and its faithful relays)
 
 
 @record
