@@ -265,8 +265,18 @@ def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
     return out
 
 
+def tables_of(session: Session):
+    """The comparison tables of a persistent embedded store, or None (the catalogue queries answer)."""
+    return getattr(session.backend, "tables", None)
+
+
 def figures_near(session: Session, claims_: list[Term]) -> Finder:
     """A finder over the figures to compare these claims with: every figure of their quantities."""
+    tables = tables_of(session)
+    if tables is not None:
+        iris = [c.value for c in claims_]
+        distinct, by_id = tables.distinct(tables.quantities_of(iris))
+        return Finder.of_distinct(distinct, tables.figure_of(iris, by_id))
     mine = session.run("comparable-values", {"claim": claims_}).rows if claims_ else []
     quantities = list(dict.fromkeys(row["quantity"].value for row in mine))
     if not quantities:
@@ -359,39 +369,44 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
     """Numeric conflicts and the softer findings on figures, arithmetic checks, claims whose dates
     contradict their document, misreported relays and curated contradictions, each with its reason.
     With `quantity`, only findings on that measured quantity (the arithmetic checks read the figures of
-    the quantities it is related to as well)."""
+    the quantities it is related to as well). Read from the comparison tables of a persistent store when
+    there are some, else from the catalogue queries; the two agree (tests/test_tables.py)."""
     from .catalogue import coerce
 
     quantity_term = None
     if quantity:
         quantity_term = coerce(session.catalogue.get("comparable-values").param("quantity"), quantity)
-    relations = [(r["quantity"].value, r["relation"].value, r["other"].value)
-                 for r in session.run("quantity-relations").rows]
-    if quantity_term is None:
-        figures = figures_from_rows(session.run("comparable-values").rows)
-        related = figures
+    tables = tables_of(session)
+    if tables is not None:
+        relations = tables.relations()
     else:
-        q = quantity_term.value
-        figures = figures_from_rows(session.run("comparable-values", {"quantity": quantity_term}).rows)
-        linked = sorted({o for a, _r, o in relations if a == q} | {a for a, _r, o in relations if o == q})
-        related = figures + (figures_from_rows(session.run(
-            "comparable-values", {"quantity": [Term.iri(x) for x in linked]}).rows) if linked else [])
-    out: list[Disagreement] = list(Finder(figures).findings())
-    out += [d for d in arithmetic(related, relations) if quantity_term is None or quantity_term.value in (
-        d.quantity, *(f.quantity for f in related if f.claim in (d.claim, d.other)))]
-    if quantity_term is None:
+        relations = [(r["quantity"].value, r["relation"].value, r["other"].value)
+                     for r in session.run("quantity-relations").rows]
+    q = quantity_term.value if quantity_term is not None else None
+    linked = sorted({o for a, _r, o in relations if a == q} | {a for a, _r, o in relations if o == q}) if q else []
+    finder = _finder(session, tables, None if q is None else [q])
+    related = finder if not linked else _finder(session, tables, [q, *linked])  # type: ignore[list-item]
+    out: list[Disagreement] = list(finder.findings())
+    representatives = [d.figure for group in related.groups.values() for d in group]
+    out += [d for d in arithmetic(representatives, relations) if q is None or q in (
+        d.quantity, *(f.quantity for f in representatives if f.claim in (d.claim, d.other)))]
+    if q is None:
         out += date_problems(session)
-    hop_params: dict[str, Any] = {"changed": "true"}
-    if quantity_term is not None:
-        hop_params["quantity"] = quantity_term
-    for hop in hops(session.run("relay-hops", hop_params)):
+    if tables is not None:
+        changed = hops(ResultTable(["relay", "source"], tables.changed_hops(q)))
+    else:
+        hop_params: dict[str, Any] = {"changed": "true"}
+        if quantity_term is not None:
+            hop_params["quantity"] = quantity_term
+        changed = hops(session.run("relay-hops", hop_params))
+    for hop in changed:
         if not hop.changed:
             continue
         out.append(Disagreement(
             kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
             other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
             reason=f"relays {compact_iri(hop.source)}: {hop.reason}"))
-    if quantity_term is None:
+    if q is None:
         for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows:
             out.append(Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
                                     other=row["other"].value, claim_value=None, other_value=None,
@@ -400,11 +415,22 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
     return Records(out, DISAGREEMENT_COLUMNS)
 
 
+def _finder(session: Session, tables, quantities: list[str] | None) -> Finder:
+    if tables is not None:
+        distinct, _ = tables.distinct(quantities)
+        return Finder.of_distinct(distinct, {})
+    if quantities is None:
+        return Finder(figures_from_rows(session.run("comparable-values").rows))
+    rows = session.run("comparable-values", {"quantity": [Term.iri(x) for x in quantities]}).rows
+    return Finder(figures_from_rows(rows))
+
+
 def date_problems(session: Session) -> list[Disagreement]:
     """Claims asserted after their document appeared, and figures about a period that ends after their
     assertion (`date-problems.rq`, the rules' `asserted_after_publication` and `period_after_assertion`)."""
     out = []
-    for row in session.run("date-problems").rows:
+    tables = tables_of(session)
+    for row in (tables.problems() if tables is not None else session.run("date-problems").rows):
         kind = row["problem"].value
         if kind == rules.ASSERTED_AFTER_PUBLICATION:
             check = rules.asserted_after_publication(_v(row, "assertedStart"), _v(row, "publishedEnd"))

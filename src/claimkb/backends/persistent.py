@@ -32,7 +32,7 @@ from ..namespaces import ONTOLOGY_GRAPH
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 COMPLETE = "claimkb-store.json"
-STORE_FORMAT = 3  # 3: the rules of rules.py, without tables
+STORE_FORMAT = 4  # 4: with the comparison tables of tables.py
 LOADERS = 2
 
 
@@ -133,9 +133,9 @@ def _silent(phase: str, done: int, total: int) -> None:
 
 
 def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int:
-    """Bulk-load the sources into a new store at `tmp`. Loader threads take the files one by one
-    (pyoxigraph releases the GIL while loading; RocksDB ingests their files safely, as `oxigraph load`
-    does with several files)."""
+    """Bulk-load the sources into a new store at `tmp` and write its comparison tables beside it. Loader
+    threads take the files one by one (pyoxigraph releases the GIL while loading; RocksDB ingests their
+    files safely, as `oxigraph load` does with several files)."""
     store = ox.Store(str(tmp))
     failed: list[BaseException] = []
     pending = list(sources)
@@ -165,8 +165,17 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int
                for n in range(LOADERS)]
     for loader in loaders:
         loader.start()
-    for loader in loaders:
-        loader.join()
+    from ..tables import Collector
+
+    collector = Collector(tmp)
+    try:  # while the loaders load, this thread reads the same files for the comparison tables
+        for name, path in sources:
+            collector.read(path, ox.RdfFormat.TURTLE if name == "ontology" else ox.RdfFormat.TRIG)
+    except BaseException as exc:
+        failed.append(exc)
+    finally:
+        for loader in loaders:
+            loader.join()
     if failed:
         raise failed[0]
     progress("compacting", total, total)
@@ -174,6 +183,8 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int
     store.optimize()
     quads = len(store)
     del store
+    progress("writing the comparison tables", total, total)
+    collector.write(tmp)
     progress("done", total, total)
     return quads
 
