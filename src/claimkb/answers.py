@@ -251,11 +251,30 @@ def trace(session: Session, text: str) -> Trace:
     return Trace(text.strip(), value, None, tuple(traced(session, iris)))
 
 
+BATCH = 200  # claims bound in one query: a planner given thousands of values at once slows down steeply
+
+
+def batched(session: Session, name: str, terms: list[Term]) -> ResultTable:
+    """A catalogue query over many claims, BATCH at a time, so that its cost stays linear in the claims."""
+    table: ResultTable | None = None
+    for start in range(0, len(terms), BATCH):
+        part = session.run(name, {"claim": terms[start:start + BATCH]})
+        if table is None:
+            table = part
+        else:
+            table.rows.extend(part.rows)
+    return table if table is not None else ResultTable([])
+
+
 def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
     """Each claim with its chain and its comparisons, in the order `claims.rq` gives (by date)."""
     terms = [Term.iri(i) for i in iris]
-    found = claims(session.run("claims", {"claim": terms}))
-    index = by_relay(hops(session.run("relay-hops", {"claim": terms})))
+    table = batched(session, "claims", terms)
+    if len(terms) > BATCH:  # each batch is in date order; so is the whole
+        table.rows.sort(key=lambda r: (r.get("assertedStart", r.get("assertedEnd", Term.literal(""))).value,
+                                       r["claim"].value, r.get("claimantLabel", Term.literal("")).value))
+    found = claims(table)
+    index = by_relay(hops(batched(session, "relay-hops", terms)))
     finder = figures_near(session, terms)
     out = []
     for claim in found:
@@ -277,7 +296,7 @@ def figures_near(session: Session, claims_: list[Term]) -> Finder:
         iris = [c.value for c in claims_]
         distinct, by_id = tables.distinct(tables.quantities_of(iris))
         return Finder.of_distinct(distinct, tables.figure_of(iris, by_id))
-    mine = session.run("comparable-values", {"claim": claims_}).rows if claims_ else []
+    mine = batched(session, "comparable-values", claims_).rows if claims_ else []
     quantities = list(dict.fromkeys(row["quantity"].value for row in mine))
     if not quantities:
         return Finder([])

@@ -184,11 +184,16 @@ class KnowledgeBase:
         every sheet is read, resolved and checked and the result validated by the shapes before any
         file is written. Returns (graph file, claims, quads) for each."""
         from .ingest.build import build, check_shapes, write
+        from .kbfiles import writer_lock
 
         folder = self.writable_folder()
-        built = build([Path(p) for p in paths], folder, recorded_on)
-        check_shapes(built, folder, resources.ontology_dir() / "shapes.ttl", resources.ontology_dir() / "claimkb.ttl")
-        write(built, folder)
+        # what the checks read (ids already used, agents known, the shapes of the whole knowledge base) cannot
+        # change before the write: two imports at once run one after the other
+        with writer_lock(folder):
+            built = build([Path(p) for p in paths], folder, recorded_on)
+            check_shapes(built, folder, resources.ontology_dir() / "shapes.ttl",
+                         resources.ontology_dir() / "claimkb.ttl")
+            write(built, folder)
         return [(item.path, len(item.sheet.claims), item.quads) for item in built]
 
     def export(self, fmt: str, *, with_ontology: bool = False):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, collect
-from ..kbfiles import commit, writer_lock
+from ..kbfiles import commit
 from ..model import Sheet
 from ..namespaces import ID, PREFIXES
 from . import sheet as sheet_reader
@@ -170,9 +170,8 @@ def check_shapes(built: list[Built], kb_dir: Path, shapes_path: Path, ontology_p
 
 
 def write(built: list[Built], kb_dir: Path) -> None:
-    """Replace the graph files as one commit; a file whose bytes would not change is left alone, and
-    nothing at all is written when no file changes."""
-    with writer_lock(kb_dir):
-        changed = [item for item in built if not (item.path.is_file() and item.path.read_bytes() == item.data)]
-        if changed:
-            commit(kb_dir, [(item.path, item.data, _reparse(item.quads)) for item in changed])
+    """Replace the graph files as one commit (the caller holds the writer lock); a file whose bytes would
+    not change is left alone, and nothing at all is written when no file changes."""
+    changed = [item for item in built if not (item.path.is_file() and item.path.read_bytes() == item.data)]
+    if changed:
+        commit(kb_dir, [(item.path, item.data, _reparse(item.quads)) for item in changed])
