@@ -86,7 +86,11 @@ def _text(obj: dict, key: str, where: str, file: str, *, required: bool = False)
         return None
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise InputError(f"{key} must be text", file=file, where=f"{where}.{key}")
-    return str(value).strip()
+    text = str(value)
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise InputError(f"{key} holds a lone surrogate (\\ud800-\\udfff), which is no character",
+                         file=file, where=f"{where}.{key}", hint="write the character itself, in UTF-8")
+    return text  # kept as written: spaces and line breaks are part of the words
 
 
 def _day(value: str | None, where: str, file: str) -> date | None:

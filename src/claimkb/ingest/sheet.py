@@ -99,7 +99,11 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float, date)):
             self.fail(data, key, where, "must be text")
-        return value.isoformat() if isinstance(value, date) else str(value)
+        text = value.isoformat() if isinstance(value, date) else str(value)
+        if any("\ud800" <= ch <= "\udfff" for ch in text):
+            self.fail(data, key, where, "holds a lone surrogate (\\ud800-\\udfff), which is no character",
+                      hint="write the character itself, in UTF-8")
+        return text
 
 
 def load_any(path: Path, kb_dir: Path | None = None,
