@@ -41,26 +41,34 @@ from .results import Term
 TABLES = "tables.sqlite"
 CHECKSUM = "tables.sha256"
 
-# predicate -> (code, datatype of the object when it is a literal the answers read typed)
-PREDICATES: dict[str, tuple[int, str | None]] = {}
-for _code, (_iri, _type) in enumerate([
-    (RDF.type, None), (SCHEMA.text, None), (SCHEMA.appearance, None), (SCHEMA.author, None),
-    (CKB.quantity, None), (CKB.period, None), (CKB.assertedAt, None), (CKB.probabilityBand, None),
-    (CKB.hedgeWords, None), (CKB.quotation, None), (CKB.forwardLooking, XSD.boolean),
-    (CKB.afterPublicationReason, None), (PROV.wasDerivedFrom, None), (PROV.wasQuotedFrom, None),
-    (CKB.measures, None), (SCHEMA.unitText, None), (CKB.comparator, None), (CKB.formulaicHedge, XSD.boolean),
-    (SCHEMA.value, XSD.decimal), (CKB.valueAsWritten, None), (CKB.intervalLow, XSD.decimal),
-    (CKB.intervalHigh, XSD.decimal), (CKB.impliedLow, XSD.decimal), (CKB.impliedHigh, XSD.decimal),
-    (SCHEMA.minValue, XSD.decimal), (SCHEMA.maxValue, XSD.decimal), (SCHEMA.startDate, XSD.date),
-    (SCHEMA.endDate, XSD.date), (CKB.asOfStart, XSD.date), (CKB.asOfEnd, XSD.date),
-    (CKB.windowStart, XSD.date), (CKB.windowEnd, XSD.date), (CKB.windowStartLow, XSD.date),
-    (CKB.windowStartHigh, XSD.date), (CKB.windowEndLow, XSD.date), (CKB.windowEndHigh, XSD.date),
-    (CKB.publishedAt, None), (SCHEMA.datePublished, XSD.date), (CKB.aggregation, None), (CKB.sumOf, None),
-    (CKB.dailyAverageOf, None), (CKB.incrementOf, None), (RDFS.label, None), (CKB.agentKind, None),
-]):
-    PREDICATES[_iri] = (_code, _type)
-CODE = {iri: code for iri, (code, _t) in PREDICATES.items()}
-TYPE_OF = {code: kind for _iri, (code, kind) in PREDICATES.items()}
+# the facts the tables need: column of the staging table, predicate, datatype of a literal object, and
+# whether a subject may have several (those are IRIs, kept one per line)
+COLUMNS = [
+    ("type", RDF.type, None, True), ("text", SCHEMA.text, None, False), ("appearance", SCHEMA.appearance, None, False),
+    ("author", SCHEMA.author, None, True), ("quantity", CKB.quantity, None, False), ("period", CKB.period, None, False),
+    ("asserted", CKB.assertedAt, None, False), ("band", CKB.probabilityBand, None, False),
+    ("hedge", CKB.hedgeWords, None, False), ("quotation", CKB.quotation, None, False),
+    ("forward", CKB.forwardLooking, XSD.boolean, False), ("excuse", CKB.afterPublicationReason, None, False),
+    ("derived", PROV.wasDerivedFrom, None, True), ("quoted", PROV.wasQuotedFrom, None, True),
+    ("measures", CKB.measures, None, False), ("unit", SCHEMA.unitText, None, False),
+    ("comparator", CKB.comparator, None, False), ("formulaic", CKB.formulaicHedge, XSD.boolean, False),
+    ("value", SCHEMA.value, XSD.decimal, False), ("written", CKB.valueAsWritten, None, False),
+    ("low", CKB.intervalLow, XSD.decimal, False), ("high", CKB.intervalHigh, XSD.decimal, False),
+    ("ilow", CKB.impliedLow, XSD.decimal, False), ("ihigh", CKB.impliedHigh, XSD.decimal, False),
+    ("start", SCHEMA.startDate, XSD.date, False), ("end", SCHEMA.endDate, XSD.date, False),
+    ("asof_start", CKB.asOfStart, XSD.date, False), ("asof_end", CKB.asOfEnd, XSD.date, False),
+    ("ws", CKB.windowStart, XSD.date, False), ("we", CKB.windowEnd, XSD.date, False),
+    ("wsl", CKB.windowStartLow, XSD.date, False), ("wsh", CKB.windowStartHigh, XSD.date, False),
+    ("wel", CKB.windowEndLow, XSD.date, False), ("weh", CKB.windowEndHigh, XSD.date, False),
+    ("published_at", CKB.publishedAt, None, False), ("date_published", SCHEMA.datePublished, XSD.date, False),
+    ("aggregation", CKB.aggregation, None, False), ("sum_of", CKB.sumOf, None, True),
+    ("average_of", CKB.dailyAverageOf, None, False), ("increment_of", CKB.incrementOf, None, False),
+    ("label", RDFS.label, None, False), ("agent_kind", CKB.agentKind, None, False),
+]
+NAMES = [c[0] for c in COLUMNS]
+INDEX = {iri: i for i, (_n, iri, _t, _m) in enumerate(COLUMNS)}
+DATATYPE = {name: kind for name, _iri, kind, _m in COLUMNS}
+MULTI = {name for name, _iri, _t, multi in COLUMNS if multi}
 
 
 def canonical_decimal(lexical: str) -> str:
@@ -73,42 +81,70 @@ def canonical_decimal(lexical: str) -> str:
 
 
 class Collector:
-    """Reads graph files for the facts the tables need, into a staging database on disk."""
+    """Reads graph files for the facts the tables need into a staging table on disk, one row per subject
+    (a subject's facts are usually written together; a subject met again is merged into its row)."""
 
     def __init__(self, folder: Path) -> None:
         self.staging = folder / "staging.sqlite"
         self.staging.unlink(missing_ok=True)
         self.db = sqlite3.connect(self.staging)
-        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                              "CREATE TABLE fact (s TEXT, p INTEGER, o TEXT);")
+        columns = ", ".join(f"{n} TEXT" for n in NAMES)
+        self.db.executescript(f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                              f"CREATE TABLE node (s TEXT PRIMARY KEY, {columns}) WITHOUT ROWID;")
+        merge = ", ".join(
+            f"{n} = CASE WHEN node.{n} IS NULL THEN excluded.{n} WHEN excluded.{n} IS NULL THEN node.{n} "
+            + (f"ELSE node.{n} || char(10) || excluded.{n} END" if n in MULTI
+               else f"ELSE MIN(node.{n}, excluded.{n}) END")
+            for n in NAMES)
+        self.insert = (f"INSERT INTO node VALUES (?, {', '.join('?' for _ in NAMES)}) "
+                       f"ON CONFLICT(s) DO UPDATE SET {merge}")
+        self.rows: list[list] = []
 
     def read(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.TRIG) -> None:
-        code = CODE
-        batch: list[tuple[str, int, str]] = []
+        index = INDEX
+        decimal = {INDEX[iri] for _n, iri, kind, _m in COLUMNS if kind == XSD.decimal}
+        multi = {INDEX[iri] for _n, iri, _k, m in COLUMNS if m}
+        subject: str | None = None
+        row: list = []
         for quad in ox.parse(path=str(path), format=fmt):
-            p = code.get(quad.predicate.value)
-            if p is None:
+            i = index.get(quad.predicate.value)
+            if i is None:
                 continue
-            o = quad.object
-            value = o.value
-            if TYPE_OF[p] == XSD.decimal:
+            s = quad.subject.value
+            if s != subject:
+                if subject is not None:
+                    self._add(subject, row)
+                subject, row = s, [None] * len(NAMES)
+            value = quad.object.value
+            if i in decimal:
                 value = canonical_decimal(value)
-            batch.append((quad.subject.value, p, value))
-            if len(batch) >= 50_000:
-                self.db.executemany("INSERT INTO fact VALUES (?, ?, ?)", batch)
-                batch = []
-        self.db.executemany("INSERT INTO fact VALUES (?, ?, ?)", batch)
+            if i in multi and row[i] is not None:
+                if value not in row[i].split("\n"):
+                    row[i] += "\n" + value
+            elif row[i] is None or value < row[i]:
+                row[i] = value
+        if subject is not None:
+            self._add(subject, row)
+        self._flush()
+
+    def _add(self, subject: str, row: list) -> None:
+        self.rows.append([subject, *row])
+        if len(self.rows) >= 20_000:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.db.executemany(self.insert, self.rows)
+        self.rows = []
 
     def write(self, folder: Path) -> None:
         """Assemble the tables from the staged facts, write them, record their checksum."""
+        self._flush()
         self.db.commit()
-        self.db.execute("CREATE INDEX fact_s ON fact (s, p)")
-        self.db.execute("CREATE INDEX fact_p ON fact (p, o)")
         out_path = folder / TABLES
         out_path.unlink(missing_ok=True)
         out = sqlite3.connect(out_path)
         out.executescript(SCHEMA_SQL)
-        build(Staged(self.db), out)
+        build(self.db, out)
         out.commit()
         out.execute("VACUUM")
         out.close()
@@ -139,125 +175,106 @@ def _sha256(path: Path) -> str:
 
 # -- assembling the tables from the staged facts --------------------------------------------------
 
-class Staged:
-    """Lookups over the staged facts (the small, often repeated ones remembered)."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self.cache: dict[tuple[str, str], str | None] = {}
-
-    def one(self, subject: str, predicate: str) -> str | None:
-        row = self.db.execute("SELECT MIN(o) FROM fact WHERE s = ? AND p = ?", (subject, CODE[predicate])).fetchone()
-        return row[0]
-
-    def shared(self, subject: str, predicate: str) -> str | None:
-        """`one`, remembered: for the few subjects many claims share (quantities, agents, kinds, documents)."""
-        key = (subject, predicate)
-        if key not in self.cache:
-            self.cache[key] = self.one(subject, predicate)
-        return self.cache[key]
-
-    def values(self, predicate: str) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for s, o in self.db.execute("SELECT s, o FROM fact WHERE p = ? ORDER BY s, o", (CODE[predicate],)):
-            values = out.setdefault(s, [])
-            if not values or values[-1] != o:
-                values.append(o)
-        return out
-
-    def subjects(self, predicate: str, obj: str) -> Iterator[str]:
-        for (s,) in self.db.execute("SELECT DISTINCT s FROM fact WHERE p = ? AND o = ? ORDER BY s",
-                                    (CODE[predicate], obj)):
-            yield s
-
-    def record(self, subject: str) -> dict[str, list[str]]:
-        """Every staged fact of one subject: predicate IRI -> its values (a triple in several graphs once)."""
-        out: dict[str, list[str]] = {}
-        for p, o in self.db.execute("SELECT p, o FROM fact WHERE s = ? ORDER BY p, o", (subject,)):
-            values = out.setdefault(IRI_OF[p], [])
-            if o not in values:
-                values.append(o)
-        return out
+def _select(db: sqlite3.Connection, sql: str, aliases: dict[str, list[str]]) -> Iterator[dict[str, dict]]:
+    """Rows of a join over `node`, each as {alias: {column: value}} for the aliases and columns named."""
+    picks = [(a, c) for a, columns in aliases.items() for c in columns]
+    query = sql.replace("{columns}", ", ".join(f"{a}.{c}" for a, c in picks))
+    for values in db.execute(query):
+        row: dict[str, dict] = {a: {} for a in aliases}
+        for (a, c), value in zip(picks, values, strict=True):
+            row[a][c] = value
+        yield row
 
 
-IRI_OF = {code: iri for iri, code in CODE.items()}
-
-
-def _term(predicate: str, value: str) -> Term:
-    kind = PREDICATES[predicate][1]
+def _term(column: str, value: str) -> Term:
+    kind = DATATYPE[column]
     if kind is None and value.startswith(("http://", "https://", "urn:")):
         return Term.iri(value)
     return Term.literal(value, kind)
-
-
-def _first(record: dict[str, list[str]], predicate: str) -> str | None:
-    values = record.get(predicate)
-    return values[0] if values else None
 
 
 def _local(iri: str | None) -> str | None:
     return iri.split("#", 1)[1] if iri and "#" in iri else None
 
 
-def build(staged: Staged, out: sqlite3.Connection) -> None:
-    claims = list(staged.subjects(RDF.type, SCHEMA.Claim))
-    _figures(staged, claims, out)
-    _hops(staged, out)
-    _problems(staged, claims, out)
-    _claimants(staged, claims, out)
-    for relation in ("sumOf", "dailyAverageOf", "incrementOf"):
-        rows = [(q, relation, o) for q, values in staged.values(CKB[relation]).items() for o in values]
+def _many(value: str | None) -> list[str]:
+    return sorted(set(value.split("\n"))) if value else []
+
+
+STATEMENT = ["measures", "unit", "comparator", "formulaic", "value", "written", "low", "high", "ilow", "ihigh"]
+WINDOW = ["ws", "we", "wsl", "wsh", "wel", "weh"]
+PERIOD = ["start", "end", "asof_start", "asof_end", *WINDOW]
+
+
+def build(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
+    labels = {s: (label, kind) for s, label, kind in db.execute(
+        "SELECT s, label, agent_kind FROM node WHERE label IS NOT NULL OR agent_kind IS NOT NULL")}
+    _figures(db, out)
+    _hops(db, out, labels)
+    _problems(db, out)
+    _claimants(db, out, labels)
+    for quantity, sums, average, increment in db.execute(
+            "SELECT s, sum_of, average_of, increment_of FROM node "
+            "WHERE sum_of IS NOT NULL OR average_of IS NOT NULL OR increment_of IS NOT NULL"):
+        rows = [(quantity, "sumOf", o) for o in _many(sums)]
+        rows += [(quantity, "dailyAverageOf", o) for o in _many(average)]
+        rows += [(quantity, "incrementOf", o) for o in _many(increment)]
         out.executemany("INSERT INTO relation VALUES (?, ?, ?)", rows)
 
 
-def figure_rows(staged: Staged, claim: str, record: dict[str, list[str]]) -> list[dict[str, Term]]:
-    """The `comparable-values` rows of one claim (one per claimant, none without a figure in a window)."""
-    statement = _first(record, CKB.quantity)
-    period = _first(record, CKB.period)
-    if statement is None or period is None:
-        return []
-    s = staged.record(statement)
-    w = staged.record(period)
-    keys = (CKB.measures, SCHEMA.unitText, CKB.comparator)
-    windows = (CKB.windowStart, CKB.windowEnd, CKB.windowStartLow, CKB.windowStartHigh, CKB.windowEndLow,
-               CKB.windowEndHigh)
-    if any(_first(s, k) is None for k in keys) or any(_first(w, k) is None for k in windows):
-        return []
-    quantity = _first(s, CKB.measures)
-    assert quantity is not None
-    aggregation = _local(staged.shared(quantity, CKB.aggregation)) or ""
-    row: dict[str, Term] = {"quantity": Term.iri(quantity), "unit": Term.literal(_first(s, SCHEMA.unitText) or ""),
-                            "aggregation": Term.literal(aggregation), "claim": Term.iri(claim),
-                            "comparator": Term.literal(_local(_first(s, CKB.comparator)) or "")}
-    for key, predicate in zip(("windowStart", "windowEnd", "startLow", "startHigh", "endLow", "endHigh"), windows):
-        row[key] = _term(predicate, _first(w, predicate) or "")
-    for key, predicate in (("value", SCHEMA.value), ("valueAsWritten", CKB.valueAsWritten),
-                           ("formulaic", CKB.formulaicHedge), ("low", CKB.intervalLow), ("high", CKB.intervalHigh),
-                           ("impliedLow", CKB.impliedLow), ("impliedHigh", CKB.impliedHigh)):
-        value = _first(s, predicate)
-        if value is not None:
-            row[key] = _term(predicate, value)
-    authors = record.get(SCHEMA.author) or []
-    return [{**row, "claimant": Term.iri(a)} for a in authors] or [row]
+CLAIM = "instr(c.type, 'http://schema.org/Claim') > 0"
 
 
-def _figures(staged: Staged, claims: list[str], out: sqlite3.Connection) -> None:
+def figure_rows(row: dict[str, dict]) -> list[dict[str, Term]]:
+    """The `comparable-values` rows of one claim (one per claimant)."""
+    c, st, pe, q = row["c"], row["st"], row["pe"], row["q"]
+    out: dict[str, Term] = {
+        "quantity": Term.iri(st["measures"]), "unit": Term.literal(st["unit"]),
+        "aggregation": Term.literal(_local(q["aggregation"]) or ""), "claim": Term.iri(c["s"]),
+        "comparator": Term.literal(_local(st["comparator"]) or "")}
+    keys = ("windowStart", "windowEnd", "startLow", "startHigh", "endLow", "endHigh")
+    for key, column in zip(keys, WINDOW, strict=True):
+        out[key] = _term(column, pe[column])
+    for key, column in (("value", "value"), ("valueAsWritten", "written"), ("formulaic", "formulaic"),
+                        ("low", "low"), ("high", "high"), ("impliedLow", "ilow"), ("impliedHigh", "ihigh")):
+        if st[column] is not None:
+            out[key] = _term(column, st[column])
+    authors = _many(c["author"])
+    return [{**out, "claimant": Term.iri(a)} for a in authors] or [out]
+
+
+def _figures(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
     from .conflicts import figures_from_rows
 
-    by_quantity: dict[tuple[str, str], list[rules.Figure]] = {}
-    for claim in claims:
-        rows = figure_rows(staged, claim, staged.record(claim))
-        for figure in figures_from_rows(rows):
-            by_quantity.setdefault((figure.quantity, figure.unit), []).append(figure)
+    sql = ("SELECT {columns} FROM node c JOIN node st ON st.s = c.quantity JOIN node pe ON pe.s = c.period "
+           "LEFT JOIN node q ON q.s = st.measures "
+           f"WHERE {CLAIM} AND st.measures IS NOT NULL AND st.unit IS NOT NULL AND st.comparator IS NOT NULL "
+           "AND " + " AND ".join(f"pe.{w} IS NOT NULL" for w in WINDOW) + " ORDER BY st.measures, st.unit, c.s")
+    group: list[rules.Figure] = []
+    key: tuple | None = None
     next_id = 0
-    for key in sorted(by_quantity):
-        distinct, of_claim = deduplicate(by_quantity.pop(key))
-        ids = {}
-        for d in distinct:
-            ids[id(d)] = next_id
-            out.execute("INSERT INTO figure VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _figure_row(next_id, d))
-            next_id += 1
-        out.executemany("INSERT INTO claim_figure VALUES (?, ?)", [(c, ids[id(d)]) for c, d in of_claim.items()])
+    for row in _select(db, sql, {"c": ["s", "author"], "st": STATEMENT, "pe": WINDOW, "q": ["aggregation"]}):
+        here = (row["st"]["measures"], row["st"]["unit"])
+        if here != key and group:
+            next_id = _write_group(out, group, next_id)
+            group = []
+        key = here
+        group.extend(figures_from_rows(figure_rows(row)))
+    if group:
+        _write_group(out, group, next_id)
+
+
+def _write_group(out: sqlite3.Connection, figures: list[rules.Figure], next_id: int) -> int:
+    distinct, of_claim = deduplicate(figures)
+    ids = {}
+    rows = []
+    for d in distinct:
+        ids[id(d)] = next_id
+        rows.append(_figure_row(next_id, d))
+        next_id += 1
+    out.executemany("INSERT INTO figure VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    out.executemany("INSERT INTO claim_figure VALUES (?, ?)", [(c, ids[id(d)]) for c, d in of_claim.items()])
+    return next_id
 
 
 def _dec(value: Decimal | None) -> str | None:
@@ -271,88 +288,78 @@ def _figure_row(number: int, d: Distinct) -> tuple:
             _dec(f.implied_high), _dec(f.value), f.text, "\n".join(sorted(f.series)), d.first, d.count)
 
 
-def _hop_side(staged: Staged, claim: str, side: str, record: dict[str, list[str]]) -> dict[str, Term]:
-    row: dict[str, Term] = {}
-    for key, predicate in (("Hedge", CKB.hedgeWords), ("Quote", CKB.quotation)):
-        if (value := _first(record, predicate)) is not None:
-            row[side + key] = _term(predicate, value)
-    if (band := _first(record, CKB.probabilityBand)) is not None:
-        row[side + "Band"] = Term.literal(_local(band) or "")
-    if (period := _first(record, CKB.period)) is not None:
-        w = staged.record(period)
-        for key, predicate in (("PeriodStart", SCHEMA.startDate), ("PeriodEnd", SCHEMA.endDate),
-                               ("AsOfStart", CKB.asOfStart), ("AsOfEnd", CKB.asOfEnd),
-                               ("WindowStart", CKB.windowStart), ("WindowEnd", CKB.windowEnd),
-                               ("StartLow", CKB.windowStartLow), ("StartHigh", CKB.windowStartHigh),
-                               ("EndLow", CKB.windowEndLow), ("EndHigh", CKB.windowEndHigh)):
-            if (value := _first(w, predicate)) is not None:
-                row[side + key] = _term(predicate, value)
-    if (statement := _first(record, CKB.quantity)) is not None:
-        s = staged.record(statement)
-        for key, predicate in (("Quantity", CKB.measures), ("Formulaic", CKB.formulaicHedge),
-                               ("Value", SCHEMA.value), ("AsWritten", CKB.valueAsWritten), ("Unit", SCHEMA.unitText),
-                               ("Low", CKB.intervalLow), ("High", CKB.intervalHigh)):
-            if (value := _first(s, predicate)) is not None:
-                row[side + key] = _term(predicate, value)
-        if (comparator := _first(s, CKB.comparator)) is not None:
-            row[side + "Comparator"] = Term.literal(_local(comparator) or "")
-    return row
+SIDE = {"Quantity": "measures", "Formulaic": "formulaic", "Value": "value", "AsWritten": "written", "Unit": "unit",
+        "Low": "low", "High": "high"}
+SIDE_PERIOD = {"PeriodStart": "start", "PeriodEnd": "end", "AsOfStart": "asof_start", "AsOfEnd": "asof_end",
+               "WindowStart": "ws", "WindowEnd": "we", "StartLow": "wsl", "StartHigh": "wsh", "EndLow": "wel",
+               "EndHigh": "weh"}
 
 
-def hop_rows(staged: Staged, relay: str, source: str) -> list[dict[str, Term]]:
-    """The `relay-hops` rows of one hop (one per pair of claimants), or none when either side lacks what
-    the query requires (a text; the source's document)."""
-    r, s = staged.record(relay), staged.record(source)
-    if SCHEMA.text not in r or SCHEMA.text not in s or SCHEMA.appearance not in s:
-        return []
-    document = _first(s, SCHEMA.appearance)
-    assert document is not None
-    row: dict[str, Term] = {"relay": Term.iri(relay), "source": Term.iri(source), "sourceDocument": Term.iri(document)}
-    published = staged.shared(document, SCHEMA.datePublished)
-    if published is not None:
-        row["sourcePublished"] = Term.literal(published, XSD.date)
-    row["quoted"] = Term.literal("true" if source in (r.get(PROV.wasQuotedFrom) or []) else "false", XSD.boolean)
-    row.update(_hop_side(staged, relay, "relay", r))
-    row.update(_hop_side(staged, source, "source", s))
-    rows = [row]
-    for side, record in (("relay", r), ("source", s)):
-        authors = record.get(SCHEMA.author) or []
+def hop_rows(row: dict[str, dict], labels: dict[str, tuple]) -> list[dict[str, Term]]:
+    """The `relay-hops` rows of one hop (one per pair of claimants)."""
+    r, s = row["r"], row["s"]
+    out: dict[str, Term] = {"relay": Term.iri(r["s"]), "source": Term.iri(s["s"]),
+                            "sourceDocument": Term.iri(s["appearance"])}
+    if row["d"]["date_published"] is not None:
+        out["sourcePublished"] = Term.literal(row["d"]["date_published"], XSD.date)
+    out["quoted"] = Term.literal("true" if s["s"] in _many(r["quoted"]) else "false", XSD.boolean)
+    for side, claim, statement, period in (("relay", r, row["rst"], row["rpe"]), ("source", s, row["sst"], row["spe"])):
+        for key, column in (("Hedge", "hedge"), ("Quote", "quotation")):
+            if claim[column] is not None:
+                out[side + key] = _term(column, claim[column])
+        if claim["band"] is not None:
+            out[side + "Band"] = Term.literal(_local(claim["band"]) or "")
+        if claim["period"] is not None:
+            for key, column in SIDE_PERIOD.items():
+                if period[column] is not None:
+                    out[side + key] = _term(column, period[column])
+        if claim["quantity"] is not None:
+            for key, column in SIDE.items():
+                if statement[column] is not None:
+                    out[side + key] = _term(column, statement[column])
+            if statement["comparator"] is not None:
+                out[side + "Comparator"] = Term.literal(_local(statement["comparator"]) or "")
+    rows = [out]
+    for side, claim in (("relay", r), ("source", s)):
+        authors = _many(claim["author"])
         if authors:
             expanded = []
             for base in rows:
                 for author in authors:
                     labelled = {**base, f"{side}Claimant": Term.iri(author)}
-                    if (label := staged.shared(author, RDFS.label)) is not None:
+                    label, kind = labels.get(author, (None, None))
+                    if label is not None:
                         labelled[f"{side}ClaimantLabel"] = Term.literal(label)
-                    kind = staged.shared(author, CKB.agentKind)
-                    if kind is not None and (kind_label := staged.shared(kind, RDFS.label)) is not None:
-                        labelled[f"{side}ClaimantKind"] = Term.literal(kind_label)
+                    if kind is not None and labels.get(kind, (None,))[0] is not None:
+                        labelled[f"{side}ClaimantKind"] = Term.literal(labels[kind][0])
                     expanded.append(labelled)
             rows = expanded
     return rows
 
 
-def _hops(staged: Staged, out: sqlite3.Connection) -> None:
+def _hops(db: sqlite3.Connection, out: sqlite3.Connection, labels: dict[str, tuple]) -> None:
     from .answers import hops
-
-    for relay, sources in staged.values(PROV.wasDerivedFrom).items():
-        for source in sources:
-            rows = hop_rows(staged, relay, source)
-            if not rows or not hops_changed(rows, hops):
-                continue
-            quantities = " ".join(filter(None, (rows[0].get("relayQuantity", Term.iri("")).value,
-                                                 rows[0].get("sourceQuantity", Term.iri("")).value)))
-            out.execute("INSERT INTO hop VALUES (?, ?, ?, ?)", (relay, source, quantities, _dump(rows)))
-
-
-def hops_changed(rows: list[dict[str, Term]], hops) -> bool:
-    return any(h.changed for h in hops(_table(rows)))
-
-
-def _table(rows: list[dict[str, Term]]):
     from .results import ResultTable
 
-    return ResultTable(sorted({k for r in rows for k in r}), rows)
+    db.execute("CREATE TEMP TABLE link (relay TEXT, source TEXT)")
+    links = []
+    for relay, derived in db.execute("SELECT s, derived FROM node WHERE derived IS NOT NULL"):
+        links.extend((relay, source) for source in _many(derived))
+    db.executemany("INSERT INTO link VALUES (?, ?)", links)
+    claim_columns = ["s", "text", "appearance", "author", "quantity", "period", "band", "hedge", "quotation", "quoted"]
+    sql = ("SELECT {columns} FROM link l JOIN node r ON r.s = l.relay JOIN node s ON s.s = l.source "
+           "LEFT JOIN node rst ON rst.s = r.quantity LEFT JOIN node sst ON sst.s = s.quantity "
+           "LEFT JOIN node rpe ON rpe.s = r.period LEFT JOIN node spe ON spe.s = s.period "
+           "LEFT JOIN node d ON d.s = s.appearance "
+           "WHERE r.text IS NOT NULL AND s.text IS NOT NULL AND s.appearance IS NOT NULL ORDER BY l.relay, l.source")
+    aliases = {"r": claim_columns, "s": claim_columns, "rst": STATEMENT, "sst": STATEMENT,
+               "rpe": PERIOD, "spe": PERIOD, "d": ["date_published"]}
+    for row in _select(db, sql, aliases):
+        rows = hop_rows(row, labels)
+        if not any(h.changed for h in hops(ResultTable(sorted({k for x in rows for k in x}), rows))):
+            continue
+        quantities = " ".join(filter(None, (row["rst"]["measures"], row["sst"]["measures"])))
+        out.execute("INSERT INTO hop VALUES (?, ?, ?, ?)", (row["r"]["s"], row["s"]["s"], quantities, _dump(rows)))
 
 
 def _dump(rows: list[dict[str, Term]]) -> str:
@@ -364,43 +371,32 @@ def _load(text: str) -> list[dict[str, Term]]:
     return [{k: Term(*v) for k, v in r.items()} for r in json.loads(text)]
 
 
-def _problems(staged: Staged, claims: list[str], out: sqlite3.Connection) -> None:
-    for claim in claims:
-        record = staged.record(claim)
-        asserted = _first(record, CKB.assertedAt)
-        document = _first(record, SCHEMA.appearance)
-        if asserted is None or document is None:
-            continue
-        a = staged.record(asserted)
-        asserted_start = _first(a, SCHEMA.startDate)
-        asserted_end = _first(a, SCHEMA.endDate) or asserted_start
-        published = staged.shared(document, CKB.publishedAt)
-        published_end = None
-        if published is not None:
-            published_end = staged.shared(published, SCHEMA.endDate) or staged.shared(published, SCHEMA.startDate)
-        period_end = None
-        if _first(record, CKB.quantity) is not None and (period := _first(record, CKB.period)) is not None:
-            period_end = staged.one(period, CKB.windowEnd)
-        row: dict[str, Term] = {"claim": Term.iri(claim)}
+def _problems(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
+    sql = ("SELECT {columns} FROM node c LEFT JOIN node a ON a.s = c.asserted "
+           "LEFT JOIN node doc ON doc.s = c.appearance LEFT JOIN node pub ON pub.s = doc.published_at "
+           f"LEFT JOIN node pe ON pe.s = c.period WHERE {CLAIM} AND c.asserted IS NOT NULL "
+           "AND c.appearance IS NOT NULL ORDER BY c.s")
+    aliases = {"c": ["s", "quantity", "hedge", "forward", "excuse"], "a": ["start", "end"], "pub": ["start", "end"],
+               "pe": ["we"]}
+    for row in _select(db, sql, aliases):
+        c = row["c"]
+        asserted_start = row["a"]["start"]
+        asserted_end = row["a"]["end"] or asserted_start
+        published_end = row["pub"]["end"] or row["pub"]["start"]
+        period_end = row["pe"]["we"] if c["quantity"] is not None else None
+        terms: dict[str, Term] = {"claim": Term.iri(c["s"])}
         for key, value in (("assertedStart", asserted_start), ("assertedEnd", asserted_end),
                            ("publishedEnd", published_end), ("periodEnd", period_end)):
             if value is not None:
-                row[key] = Term.literal(value, XSD.date)
-        checks = (
-            (rules.ASSERTED_AFTER_PUBLICATION, CKB.afterPublicationReason,
-             rules.asserted_after_publication(_day(asserted_start), _day(published_end))),
-            (rules.PERIOD_AFTER_ASSERTION, None,
-             rules.period_after_assertion(_day(period_end), _day(asserted_end))),
-        )
-        for kind, excuse, check in checks:
-            if check is None or check.consistent:
-                continue
-            if excuse is not None and _first(record, excuse) is not None:
-                continue
-            if kind == rules.PERIOD_AFTER_ASSERTION and (
-                    _first(record, CKB.hedgeWords) is not None or _first(record, CKB.forwardLooking) is not None):
-                continue
-            out.execute("INSERT INTO problem VALUES (?, ?)", (claim, _dump([{**row, "problem": Term.literal(kind)}])))
+                terms[key] = Term.literal(value, XSD.date)
+        late = rules.asserted_after_publication(_day(asserted_start), _day(published_end))
+        if late is not None and not late.consistent and c["excuse"] is None:
+            out.execute("INSERT INTO problem VALUES (?, ?)",
+                        (c["s"], _dump([{**terms, "problem": Term.literal(rules.ASSERTED_AFTER_PUBLICATION)}])))
+        ahead = rules.period_after_assertion(_day(period_end), _day(asserted_end))
+        if ahead is not None and not ahead.consistent and c["hedge"] is None and c["forward"] is None:
+            out.execute("INSERT INTO problem VALUES (?, ?)",
+                        (c["s"], _dump([{**terms, "problem": Term.literal(rules.PERIOD_AFTER_ASSERTION)}])))
 
 
 def _day(text: str | None) -> date | None:
@@ -410,27 +406,24 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def _claimants(staged: Staged, claims: list[str], out: sqlite3.Connection) -> None:
-    counts: dict[str | None, tuple[set[str], set[str]]] = {}
-    for claim in claims:
-        record = staged.record(claim)
-        documents = record.get(SCHEMA.appearance) or []
-        if not documents:
-            continue
-        for author in record.get(SCHEMA.author) or [None]:  # type: ignore[list-item]
-            mine = counts.setdefault(author, (set(), set()))
-            mine[0].add(claim)
-            mine[1].update(documents)
+def _claimants(db: sqlite3.Connection, out: sqlite3.Connection, labels: dict[str, tuple]) -> None:
+    counts: dict[str | None, list] = {}
+    sql = f"SELECT c.author, c.appearance FROM node c WHERE {CLAIM} AND c.appearance IS NOT NULL"
+    for authors, document in db.execute(sql):
+        for author in _many(authors) or [None]:
+            mine = counts.setdefault(author, [0, set()])
+            mine[0] += 1
+            mine[1].add(document)
     rows = []
-    for author, (mine, documents) in counts.items():
+    for author, (claims, documents) in counts.items():
         if author is None:
             label, kind = "(no claimant recorded)", ""
         else:
-            label = staged.shared(author, RDFS.label) or author
-            kind_iri = staged.shared(author, CKB.agentKind)
-            kind = (staged.shared(kind_iri, RDFS.label) if kind_iri else None) or ""
+            label, kind_iri = labels.get(author, (None, None))
+            label = label or author
+            kind = (labels.get(kind_iri, (None,))[0] if kind_iri else None) or ""
         row = {"label": Term.literal(label), "kind": Term.literal(kind),
-               "claims": Term.literal(str(len(mine)), XSD.integer),
+               "claims": Term.literal(str(claims), XSD.integer),
                "documents": Term.literal(str(len(documents)), XSD.integer)}
         if author is not None:
             row["claimant"] = Term.iri(author)
@@ -509,7 +502,8 @@ class Tables:
         return [r for (text,) in self.db.execute("SELECT row FROM claimant ORDER BY position") for r in _load(text)]
 
     def relations(self) -> list[tuple[str, str, str]]:
-        return list(self.db.execute("SELECT quantity, relation, other FROM relation ORDER BY quantity, relation, other"))
+        sql = "SELECT quantity, relation, other FROM relation ORDER BY quantity, relation, other"
+        return list(self.db.execute(sql))
 
 
 def _distinct(row: tuple) -> Distinct:
