@@ -109,7 +109,8 @@ def run_embedded(store: Any, text: str, *, deadline: float = DEFAULT_TIMEOUT, he
             head.append(line["vars"])
             table.variables = line["vars"]
             return
-        table.rows.append({name: Term(*cell) for name, cell in zip(table.variables, line) if cell is not None})
+        cells = zip(table.variables, line, strict=True)
+        table.rows.append({name: Term(*cell) for name, cell in cells if cell is not None})
 
     sandbox.run(work, take, deadline=deadline, headroom=headroom, network_filter=network_filter,
                 max_bytes=max_bytes)

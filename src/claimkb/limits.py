@@ -14,13 +14,21 @@ import os
 import re
 import stat
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from .errors import InputError
 
 MAX_EXPONENT = 100  # 10**100 and 10**-100 are far beyond any figure a document reports
 
-_NUMBER_WITH_EXPONENT = re.compile(r"\s*[+-]?(?:[0-9_]+\.?[0-9_]*|\.[0-9_]+)[eE][+-]?([0-9_]+)\s*\Z")
+_NUMBER_WITH_EXPONENT = r"\s*[+-]?(?:[0-9_]+\.?[0-9_]*|\.[0-9_]+)[eE][+-]?([0-9_]+)\s*\Z"
+_JSON_TOKENS = r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]|[^"\[\]{}]+'
+
+
+@cache
+def _pattern(source: str) -> re.Pattern[str]:
+    """Compiled on first use: this module is on every command's start-up path."""
+    return re.compile(source, re.DOTALL)
 
 
 def read_file(path: Path, limit: int) -> bytes:
@@ -58,7 +66,7 @@ def read_file(path: Path, limit: int) -> bytes:
 
 def huge_exponent(text: str) -> bool:
     """Whether `text` is a number written with an exponent beyond MAX_EXPONENT (`1e999999999`)."""
-    match = _NUMBER_WITH_EXPONENT.match(text)
+    match = _pattern(_NUMBER_WITH_EXPONENT).match(text)
     if match is None:
         return False
     digits = match.group(1).replace("_", "").lstrip("0")
@@ -70,13 +78,10 @@ def decimal_in_range(value: Decimal) -> bool:
     return value.is_finite() and value.adjusted() < MAX_EXPONENT and int(value.as_tuple().exponent) >= -MAX_EXPONENT
 
 
-_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]|[^"\[\]{}]+', re.DOTALL)
-
-
 def json_depth(text: str, limit: int) -> int:
     """The deepest nesting of [ and { in a JSON text (strings skipped), counting stops past `limit`."""
     depth = deepest = 0
-    for match in _JSON_TOKENS.finditer(text):
+    for match in _pattern(_JSON_TOKENS).finditer(text):
         token = match.group()
         if token in ("[", "{"):
             depth += 1

@@ -140,7 +140,9 @@ def for_people(value: Any) -> Any:
         return escape_controls(value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\t", "\\t"))
     if isinstance(value, tuple):
         items = [for_people(v) for v in value]
-        return type(value)._make(items) if hasattr(value, "_fields") else tuple(items)
+        if hasattr(value, "_fields"):  # a record: the same NamedTuple type
+            return type(value)._make(items)  # type: ignore[attr-defined]
+        return tuple(items)
     if isinstance(value, list):
         return [for_people(v) for v in value]
     if isinstance(value, dict):

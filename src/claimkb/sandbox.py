@@ -153,8 +153,10 @@ def _child(work: Callable[[Callable[[Any], None]], None], wfd: int, deadline: fl
     status = 0
     try:
         import ctypes
+        import faulthandler
         import resource
 
+        faulthandler.disable()  # a crash here is reported by the parent, not dumped on the user's terminal
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         if sys.platform.startswith("linux"):
             ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

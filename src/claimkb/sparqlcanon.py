@@ -275,7 +275,7 @@ class _Writer:
             if ch in _ESC:
                 out.append(_ESC[ch])
             elif ord(ch) < 0x20 or ch == "\x7f":
-                out.append("\\u%04X" % ord(ch))
+                out.append(f"\\u{ord(ch):04X}")
             else:
                 out.append(ch)
         return '"' + "".join(out) + '"'
@@ -397,7 +397,7 @@ class _Writer:
             self.enter(len(ops))
             try:
                 out = [self.expr(e.expr)]
-                for o, x in zip(ops, others):
+                for o, x in zip(ops, others, strict=True):
                     out.append(f" {o} ")
                     out.append(self.expr(x))
                 return "(" + "".join(out) + ")"
@@ -722,5 +722,4 @@ def canonicalise(query: str) -> Canonical:
 
 def load_parser() -> None:
     """Import the parser now (about half a second, once per process), e.g. before forking a checker."""
-    from rdflib.plugins.sparql import parser  # noqa: F401
-    from rdflib.plugins.sparql import parserutils  # noqa: F401
+    from rdflib.plugins.sparql import parser, parserutils  # noqa: F401

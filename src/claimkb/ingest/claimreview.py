@@ -168,8 +168,8 @@ def _review(item: Any, index: int, file: str, outer_context: Any, recorded_on: d
     for key in ("ratingValue", "bestRating", "worstRating"):
         raw = _text(rating_obj, key, f"{where}.reviewRating", file)
         try:
-            numbers[key] = Decimal(raw) if raw is not None else None
-            if numbers[key] is not None and not decimal_in_range(numbers[key]):
+            number = numbers[key] = Decimal(raw) if raw is not None else None
+            if number is not None and not decimal_in_range(number):
                 raise InvalidOperation
         except InvalidOperation:
             raise InputError(f"{raw!r} is not a number in plain digits", file=file,
