@@ -229,3 +229,18 @@ def test_the_remote_check_runs_under_the_deadline_too(endpoint):
     kb = claimkb.open(endpoint=endpoint.url)
     assert len(kb.sparql("SELECT * WHERE { ?s ?p ?o } LIMIT 1")) == 0
     assert endpoint.received == ["SELECT * WHERE { ?s ?p ?o . } LIMIT 1"]
+
+
+@pytest.mark.slow  # builds a RocksDB store
+def test_ad_hoc_queries_run_in_the_sandbox_on_the_read_only_disk_store_too(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", "disk")
+    monkeypatch.setenv("CLAIMKB_CACHE", str(tmp_path / "cache"))
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    on_disk = cli("sparql", query, "--format", "json")
+    assert on_disk.code == 0, on_disk.err
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", "memory")
+    assert cli("sparql", query, "--format", "json").out == on_disk.out
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", "disk")
+    run = cli("sparql", CARTESIAN, "--timeout", "1")  # a child stopped at the deadline leaves the store usable
+    assert run.err.startswith("Error: the query ran longer than 1 s")
+    assert cli("sparql", query, "--format", "json").out == on_disk.out

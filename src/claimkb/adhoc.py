@@ -28,8 +28,8 @@ from .results import ResultTable, Term
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_HEADROOM = "1G"
-MAX_ROWS = 1_000_000
-MAX_BYTES = 256 << 20
+MAX_ROWS = 500_000
+MAX_BYTES = 64 << 20  # of JSON lines; the parent holds the rows it reads, at about four times this size
 
 
 def run_untrusted(backend: Backend, text: str, *, timeout: float | None = None) -> ResultTable:

@@ -32,7 +32,7 @@ from .errors import InputError, UsageError
 
 MAX_CHARS = 50_000
 MAX_BRACKETS = 64  # deepest ( { [ nesting outside strings, IRIs and comments
-MAX_REPEATS = 1_000  # occurrences of one operator or keyword (||, +, !, OPTIONAL, UNION, ...) in the text
+MAX_REPEATS = 250  # occurrences of one operator or keyword (||, +, !, OPTIONAL, UNION, ...) in the text
 MAX_DEPTH = 200  # engine operator-tree depth; the engine's stack overflows at 690 to 9,500 depending on construct
 MAX_NODES = 20_000
 PARSE_RECURSION_LIMIT = 50_000
@@ -104,6 +104,8 @@ def prescan(query: str) -> None:
                 raise Refused(_REFUSED_WORDS[token], hint=HINT)
             if token in ("!=", "^^") or (kind == "word" and token not in _COUNTED_WORDS):
                 continue
+            if token == "-" and query[match.end():match.end() + 1].isdigit():
+                continue  # a negative number, as in a VALUES list; not an operator
             counts[token] = counts.get(token, 0) + 1
             if counts[token] > MAX_REPEATS:
                 raise Refused(f"the query uses {match.group()} more than {MAX_REPEATS:,} times",
