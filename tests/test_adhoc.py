@@ -244,3 +244,24 @@ def test_ad_hoc_queries_run_in_the_sandbox_on_the_read_only_disk_store_too(cli, 
     run = cli("sparql", CARTESIAN, "--timeout", "1")  # a child stopped at the deadline leaves the store usable
     assert run.err.startswith("Error: the query ran longer than 1 s")
     assert cli("sparql", query, "--format", "json").out == on_disk.out
+
+
+def test_the_child_closes_the_sockets_it_inherited(listener):
+    import os
+    import stat
+
+    with socket.create_connection(("127.0.0.1", listener.port)) as connection:
+        seen = []
+        sandbox.run(lambda send: send(sorted(fd for fd in map(int, os.listdir("/proc/self/fd"))
+                                             if _is_socket(fd, stat))), seen.append, deadline=20, headroom=None)
+        assert connection.fileno() >= 0
+    assert seen == [[]]
+
+
+def _is_socket(fd: int, stat) -> bool:
+    import os
+
+    try:
+        return stat.S_ISSOCK(os.fstat(fd).st_mode)
+    except OSError:
+        return False

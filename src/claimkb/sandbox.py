@@ -4,7 +4,8 @@ The child is forked from the caller, so it starts with whatever the caller had l
 SPARQL parser) at the cost of a fork. Before running anything it:
 
 - asks to be killed when the parent dies, and leaves no core file;
-- sends its stderr to /dev/null (the engine's allocator prints a backtrace before it aborts);
+- sends its stderr to /dev/null (the engine's allocator prints a backtrace before it aborts), and closes
+  every socket it inherited;
 - installs a seccomp filter, written here as a dozen BPF instructions through ctypes: `socket()` of any
   family but AF_UNIX and every `connect()` fail with EACCES, `io_uring_setup()` with ENOSYS (it could
   open sockets behind the filter's back), x32 system calls are refused and a foreign architecture is
@@ -147,6 +148,23 @@ def address_space() -> int | None:
         return None
 
 
+def _close_sockets() -> None:
+    """Close every socket the child inherited (the caller's connections, a server's listening socket): the
+    filter stops new ones, and these are no business of the query."""
+    import stat
+
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            pass
+
+
 def _child(work: Callable[[Callable[[Any], None]], None], wfd: int, deadline: float, headroom: int | None,
            network_filter: bool) -> None:
     """Runs in the forked child and never returns."""
@@ -170,6 +188,7 @@ def _child(work: Callable[[Callable[[Any], None]], None], wfd: int, deadline: fl
             out.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
 
         try:
+            _close_sockets()
             if network_filter:
                 try:
                     deny_network()

@@ -32,7 +32,7 @@ from .errors import InputError, UsageError
 
 MAX_CHARS = 50_000
 MAX_BRACKETS = 64  # deepest ( { [ nesting outside strings, IRIs and comments
-MAX_REPEATS = 250  # occurrences of one operator or keyword (||, +, !, OPTIONAL, UNION, ...) in the text
+MAX_REPEATS = 250  # occurrences of one operator, keyword or separator (||, +, !, OPTIONAL, UNION, ., ;) in the text
 MAX_DEPTH = 200  # engine operator-tree depth; the engine's stack overflows at 690 to 9,500 depending on construct
 MAX_NODES = 20_000
 PARSE_RECURSION_LIMIT = 50_000
@@ -66,9 +66,9 @@ _SCAN = re.compile(
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
       | (?P<open>[({\[])
       | (?P<close>[)}\]])
-      | (?P<op>\|\||&&|!=|\^\^|[!+*/|^-])
+      | (?P<op>\|\||&&|!=|\^\^|[!+*/|^;-]|\.(?![0-9]))
       | (?P<word>[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_.:%-]*)?|:[A-Za-z0-9_.:%-]*|[?$][A-Za-z0-9_]+)
-      | (?P<other>[^#'"<({\[)}\]|&!+*/^A-Za-z_:?$-]+|.)""",
+      | (?P<other>[^#'"<({\[)}\]|&!+*/^A-Za-z_:?$;.-]+|.)""",
     re.VERBOSE | re.DOTALL,
 )
 _COUNTED_WORDS = {"OPTIONAL", "UNION", "MINUS", "FILTER", "BIND", "GRAPH", "EXISTS", "SELECT", "IF", "COALESCE",
@@ -108,7 +108,7 @@ def prescan(query: str) -> None:
                 continue  # a negative number, as in a VALUES list; not an operator
             counts[token] = counts.get(token, 0) + 1
             if counts[token] > MAX_REPEATS:
-                raise Refused(f"the query uses {match.group()} more than {MAX_REPEATS:,} times",
+                raise Refused(f"the query uses {match.group()!r} more than {MAX_REPEATS:,} times",
                               hint="split the query, or use VALUES or IN (...) for long lists")
 
 
