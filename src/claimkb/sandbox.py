@@ -242,14 +242,15 @@ def run(work: Callable[[Callable[[Any], None]], None], on_line: Callable[[Any], 
     pending = bytearray()
     size = 0
     end = time.monotonic() + deadline
+    poller = select.poll()  # not select(): it fails on descriptors above 1023
+    poller.register(rfd, select.POLLIN | select.POLLHUP | select.POLLERR)
     try:
         while True:
             left = end - time.monotonic()
             if left <= 0:
                 stopped = "deadline"
                 break
-            ready, _, _ = select.select([rfd], [], [], left)
-            if not ready:
+            if not poller.poll(max(1, int(left * 1000) + 1)):
                 continue
             chunk = os.read(rfd, 1 << 16)
             if not chunk:
