@@ -29,6 +29,7 @@ import threading
 from typing import NamedTuple
 
 from .errors import InputError, UsageError
+from .namespaces import RDF
 
 MAX_CHARS = 50_000
 MAX_BRACKETS = 64  # deepest ( { [ nesting outside strings, IRIs and comments
@@ -39,8 +40,7 @@ PARSE_RECURSION_LIMIT = 50_000
 # Python 3.10 recurses on the C stack (a thread with room makes deep parsing safe); 3.11 and later do not
 PARSE_STACK_BYTES = (256 << 20) if sys.version_info < (3, 11) else (16 << 20)
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+RDF_NIL = RDF + "nil"
 HINT = "query only the knowledge base; load other data with `claimkb import`"
 
 
