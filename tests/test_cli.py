@@ -224,7 +224,8 @@ ERRORS = [
      "Error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'jsonl', 'csv', "
      "'tsv', 'sparql-json'."),
     (["trace"], 2, "Error: Missing argument 'VALUE'."),
-    (["sparql", "SELECT * WHERE { ?s ?p }"], 1, "Error: the query does not parse: error at 1:25: expected one of LATERAL, SERVICE, [_]"),
+    (["sparql", "SELECT * WHERE { ?s ?p }"], 1,
+     "Error: the query does not parse at line 1, column 18 ('?s ?p }'): expected SelectQuery"),
     (["sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"], 2,
      "Error: the query uses SERVICE, which claimkb refuses: SERVICE would make the engine fetch data "
      "from another endpoint or a file"),

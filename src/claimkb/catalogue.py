@@ -17,7 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import UsageError
+from .errors import InputError, UsageError
+from .limits import MAX_EXPONENT, decimal_in_range, read_file
 from .namespaces import XSD, expand
 from .results import ResultTable, Term
 
@@ -81,8 +82,15 @@ def _header(text: str) -> dict[str, object]:
     return fields
 
 
+MAX_QUERY_FILE_BYTES = 1_000_000
+
+
 def parse_query_file(path: Path, name: str | None = None) -> Query:
-    text = path.read_text(encoding="utf-8")
+    raw = read_file(path, MAX_QUERY_FILE_BYTES)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     head = _header(text)
     declared = head.get("params") or {}
     params = []
@@ -155,6 +163,9 @@ def coerce(param: Param, raw: str) -> Term:
             value = None
         if value is None or not value.is_finite():
             raise UsageError(f"{where}: {raw!r} is not a decimal number", hint="write it like 701650 or 0.5")
+        if not decimal_in_range(value):  # 1e999999999 would be written out as a billion digits
+            raise UsageError(f"{where}: {raw!r} has more than {MAX_EXPONENT} digits before or after the point",
+                             hint="write it like 701650 or 0.5")
         lexical = format(value, "f")
         return Term.literal(lexical if "." in lexical else lexical + ".0", XSD + "decimal")
     if param.type == "integer":

@@ -27,9 +27,11 @@ app.add_typer(query.app, name="query")
 
 
 def _fail(message: str, hint: str | None, code: int) -> int:
-    sys.stderr.write(f"Error: {message}\n")
+    from ..render import escape_controls  # a message can quote a server's answer or a file: no raw escapes
+
+    sys.stderr.write(f"Error: {escape_controls(message)}\n")
     if hint:
-        sys.stderr.write(f"Hint: {hint}\n")
+        sys.stderr.write(f"Hint: {escape_controls(hint)}\n")
     return code
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, collect
+from ..limits import MAX_EXPONENT, decimal_in_range, huge_exponent, json_depth
 from ..model import Agent, Claim, Document, Rating, Review, Sheet, TimeRef
 from . import read_input
 
@@ -44,14 +45,21 @@ def _depth(value: Any, level: int = 0) -> int:
 def load(path: Path, recorded_on: date | None = None) -> list[Sheet]:
     file = str(path)
     text = read_input(path)
+    if json_depth(text, MAX_DEPTH) > MAX_DEPTH:  # counted before the parser recurses into it
+        raise InputError(f"the JSON is nested deeper than {MAX_DEPTH} levels", file=file)
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=_json_number, parse_constant=_json_constant)
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", file=file) from None
     except RecursionError:
         raise InputError("the JSON is nested too deeply", file=file) from None
     if _depth(data) > MAX_DEPTH:
         raise InputError(f"the JSON is nested deeper than {MAX_DEPTH} levels", file=file)
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("the JSON holds a lone surrogate (an escape from \\ud800 to \\udfff), which is not "
+                         "a character", file=file, hint="write the character itself, or both halves of its escape") from None
     items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise InputError("expected a ClaimReview object, a list of them, or an @graph", file=file)
@@ -72,6 +80,16 @@ def load(path: Path, recorded_on: date | None = None) -> list[Sheet]:
         sheets[sheet.document.id] = sheet
     collect(problems)
     return list(sheets.values())
+
+
+def _json_number(token: str) -> float:
+    if huge_exponent(token):
+        raise ValueError(f"the number {token[:40]} has an exponent beyond {MAX_EXPONENT}")
+    return float(token)
+
+
+def _json_constant(token: str) -> float:
+    raise ValueError(f"{token} is not a JSON number")
 
 
 def _text(obj: dict, key: str, where: str, file: str, *, required: bool = False) -> str | None:
@@ -154,11 +172,12 @@ def _review(item: Any, index: int, file: str, outer_context: Any, recorded_on: d
     for key in ("ratingValue", "bestRating", "worstRating"):
         raw = _text(rating_obj, key, f"{where}.reviewRating", file)
         try:
-            numbers[key] = Decimal(raw) if raw is not None else None
-            if numbers[key] is not None and not numbers[key].is_finite():
+            number = numbers[key] = Decimal(raw) if raw is not None else None
+            if number is not None and not decimal_in_range(number):
                 raise InvalidOperation
         except InvalidOperation:
-            raise InputError(f"{raw!r} is not a number", file=file, where=f"{where}.reviewRating.{key}") from None
+            raise InputError(f"{raw!r} is not a number in plain digits", file=file,
+                             where=f"{where}.reviewRating.{key}", hint="write it like 4 or 2.5") from None
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
     doc_id = f"FC-{digest}"
     reviewer = _party(item.get("author"), f"{where}.author", file, "fact-checker")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -11,6 +12,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, collect
+from ..limits import MAX_EXPONENT, huge_exponent
 from ..model import (
     AGENT_KINDS,
     AGENT_TYPES,
@@ -40,9 +42,41 @@ class _Located(dict):
 class _Loader(yaml.SafeLoader):
     """Safe YAML that keeps dates and numbers as the text written: a bad date is our located error, and
     a figure is never altered on the way (YAML 1.1 would read 0700 as octal 448, 1:30 as 90, and round
-    12345678901234567.25 to a float)."""
+    12345678901234567.25 to a float).
+
+    Bounded: anchors and aliases are refused (an alias copies its value wherever it is used, so a 1 kB
+    file can expand to gigabytes), nesting stops at MAX_DEPTH, and a number with an exponent beyond
+    `limits.MAX_EXPONENT` is refused where it is written."""
+
+    MAX_DEPTH = 64
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise InputError("YAML anchors and aliases (&name, *name) are not accepted in claim sheets",
+                             line=line, hint="write each value out in full")
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > self.MAX_DEPTH:
+                raise InputError(f"the YAML is nested deeper than {self.MAX_DEPTH} levels", line=line)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        if isinstance(value, str) and huge_exponent(value):
+            raise InputError(f"the number {value.strip()[:40]!r} has an exponent beyond {MAX_EXPONENT}",
+                             line=node.start_mark.line + 1, hint="write the figure in plain digits")
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise InputError("the text holds a lone surrogate (an escape from \\ud800 to \\udfff), which is "
+                             "not a character", line=node.start_mark.line + 1,
+                             hint="write the character itself, or the escape of a whole character")
+        return value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _TEXT_TAGS]
@@ -138,8 +172,9 @@ def load(path: Path, kb_dir: Path | None = None,
     text = read_input(path)
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except InputError as exc:
-        raise InputError(exc.message, file=file, line=exc.line) from None
+    except InputError as exc:  # raised with its line only: name the file too (the line once)
+        message = exc.message.removeprefix(f"line {exc.line}: ") if exc.line else exc.message
+        raise InputError(message, file=file, line=exc.line, hint=exc.hint) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

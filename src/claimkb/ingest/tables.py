@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
+from ..limits import MAX_EXPONENT, huge_exponent
 from . import read_input
 from .sheet import _Located
 
@@ -77,6 +78,10 @@ def load(path: Path) -> tuple[dict, list[InputError]]:
             continue
         # words are kept as written (spaces, non-breaking spaces, line breaks); codes and numbers are trimmed
         cells = {k: (v if k in WORDS else v.strip()) for k, v in row.items() if v is not None and v.strip()}
+        if huge := next((k for k, v in cells.items() if huge_exponent(v)), None):  # 1e999999999: a billion digits
+            problems.append(InputError(f"the number {cells[huge][:40]!r} has an exponent beyond {MAX_EXPONENT}",
+                                       file=file, line=number, where=huge, hint="write the figure in plain digits"))
+            continue
         doc_cells = {k: cells[k] for k in DOCUMENT if k in cells}
         if document is None:
             document = {"cells": doc_cells, "line": number}
