@@ -183,6 +183,24 @@ class KnowledgeBase:
         write(built, folder)
         return [(item.path, len(item.sheet.claims), item.quads) for item in built]
 
+    def draft(self, article: str | os.PathLike[str], *, published: date, url: str | None = None,
+              publisher: str | None = None, doc_id: str | None = None, recorded_on: date | None = None):
+        """Draft a claim sheet from an article's text file: the text is archived in the knowledge base byte
+        for byte (unless it is there already), and every candidate claim comes back marked for review. Returns
+        a `claimkb.draft.Draft` (`.sheet`, `.yaml()`, `.counts`, `.archived`)."""
+        from .draft import archive_article, document_id, draft, read_article
+
+        if self.folder is None:
+            raise UsageError("drafting needs a local knowledge base folder, not an endpoint",
+                             hint="drop --endpoint (or CLAIMKB_ENDPOINT)")
+        raw = read_article(article)
+        ident = document_id(article, doc_id)
+        archive, written = archive_article(self.folder, article, raw, ident, not self.read_only)
+        result = draft(self, raw, published=published, doc_id=ident, archive=archive, url=url,
+                       publisher=publisher, recorded_on=recorded_on)
+        result.archived = archive if written else None
+        return result
+
     def export(self, fmt: str, *, with_ontology: bool = False):
         """The knowledge base as TriG, N-Quads, Turtle, JSON-LD or ClaimReview JSON (`export.EXPORT_FORMATS`):
         an `Exported` with the bytes and how many quads (or reviews) they hold."""

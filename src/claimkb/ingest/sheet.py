@@ -204,6 +204,11 @@ def parse(data: Any, file: str, kb_dir: Path | None = None,
     if "document" not in top:
         r.fail(None, None, "document", "is missing")
     document = _document(r, top["document"])
+    marked: list[InputError] = []
+    try:
+        r.reviewed(top["document"], "document")
+    except InputError as exc:
+        marked.append(exc)
     published = (document.published.start, document.published.end or document.published.start)
     archive = None
     if document.archive and kb_dir is not None:
@@ -214,7 +219,7 @@ def parse(data: Any, file: str, kb_dir: Path | None = None,
     if not isinstance(claims_raw, list):
         r.fail(top, "claims", "sheet", "must be a list of claims")
     claims = []
-    problems: list[InputError] = []
+    problems: list[InputError] = marked
     for i, item in enumerate(claims_raw, start=1):
         try:
             claims.append(_claim(r, item, i, published, archive))
@@ -262,7 +267,6 @@ def parse(data: Any, file: str, kb_dir: Path | None = None,
 def _document(r: _Reader, data: Any) -> Document:
     where = "document"
     d = r.mapping(data, where, set(FIELDS["document"]))
-    r.reviewed(d, where)
     if "published" not in d:
         r.fail(None, None, "document.published", "is missing",
                hint="give {start: YYYY-MM-DD} or {unstated: true}")
