@@ -457,6 +457,7 @@ def _assemble(kb, article, raw, found: list[Candidate], agents, author, quantiti
             f0, f1 = cand.figure.start, cand.figure.end
             clause = _clause(s.text, f0)
             inside = [w for w in rest if clause[0] <= w.start and w.end <= clause[1]]
+            inside += [w for w in rest if w not in inside and _aside(s.text, w)]  # "Veloria’s last flood, in 2019, ..."
             period = _nearest(inside, f0, f1) if inside else None
             if period is not None and period.kind in ("weekday", "relative") and period.start < f0 - 60:
                 period = None
@@ -570,6 +571,11 @@ def _clause(sentence: str, at: int) -> tuple[int, int]:
     start = max([b for b in bounds if b <= at], default=0)
     ends = [m.start() for m in re.finditer(r",\s|;\s|\s[–—]\s", sentence) if m.start() >= at]
     return start, min(ends, default=len(sentence))
+
+
+def _aside(sentence: str, w) -> bool:
+    """A date phrase standing alone between commas, as an aside to the clause around it."""
+    return bool(re.search(r",\s*$", sentence[:w.start])) and bool(re.match(r"\s*,", sentence[w.end:]))
 
 
 def _local(sentence: str, fig: figures.Figure, period) -> str:

@@ -20,7 +20,7 @@ VERBS = [
     "stated", "confirmed", "confirms", "wrote", "writes", "noted", "believe", "believes", "promised",
     "accused", "accuse", "accuses", "argued", "argues", "insisted", "predicted", "urged", "admitted",
     "denied", "suggested", "showed", "put it at", "put at", "puts it at", "has called", "have called",
-    "called", "alleged", "acknowledged", "disclosed", "forecast",
+    "called", "alleged", "acknowledged", "disclosed", "forecast", "blamed", "blames", "insists", "argues",
 ]
 # forms that are also nouns ("6,040 flood claims"): a cue only when "that" follows
 NOUN_LIKE = {"claims", "reports", "estimates", "notes", "states", "shows", "figures", "calls"}
@@ -121,6 +121,8 @@ def find_cues(sentence: str) -> list[Cue]:
             continue
         if word in ("found", "called", "put at", "claim", "say") and not _has_subject(sentence[:m.start()]):
             continue
+        if re.search(r"\b(?:an|the|a|its|their)\s+$", sentence[:m.start()], re.IGNORECASE):
+            continue  # "an estimated 12 million": an adjective, not a report
         if re.match(r"\s+(?:to|by)\b", after) and word in ("said", "believed", "reported", "thought"):
             continue  # passive: "is said to", "was reported by"
         before = sentence[:m.start()]
@@ -379,7 +381,11 @@ def guess_kind(phrase: str, role: str | None = None, hint: str | None = None) ->
     """(kind, type) from the words of a name: a guess for the reviewer."""
     words = [w.strip(".,’'").lower() for w in phrase.split()]
     everything = set(words) | set((role or "").lower().replace(",", " ").split()) | set((hint or "").lower().split())
-    if everything & OUTLET_WORDS or phrase.lower().endswith("wire"):
+    capitals = [w for w in phrase.split() if w[:1].isupper()]
+    if not set(words) & ORG_WORDS and len(capitals) >= 2 and all(w[:1].isupper() for w in phrase.split()[-2:]) \
+            and hint != "news outlet":  # a person's name; a role after it does not make it an outlet
+        return ("politician" if everything & POLITICAL_TITLES else "unclassified"), "person"
+    if set(words) & OUTLET_WORDS or (hint or "") == "news outlet" or phrase.lower().endswith("wire"):
         return "news-outlet", "organization"
     if "officials" in words:
         return "anonymous-officials", "organization"

@@ -35,7 +35,8 @@ COMPARATOR_WORDS = {
     "more than": "more-than", "over": "more-than", "above": "more-than", "in excess of": "more-than",
     "upwards of": "more-than", "at least": "at-least", "no fewer than": "at-least",
     "no less than": "at-least", "a minimum of": "at-least", "up to": "up-to", "as many as": "up-to",
-    "as much as": "up-to", "a maximum of": "up-to", "less than": "less-than", "fewer than": "less-than",
+    "as much as": "up-to", "a maximum of": "up-to", "within": "up-to", "less than": "less-than",
+    "fewer than": "less-than",
     "under": "less-than", "below": "less-than",
 }
 # words allowed between a comparator and its figure ("under the age of 30")
@@ -78,7 +79,8 @@ UNIT_ALIASES = {
     "aircraft": "units", "helicopters": "units", "missiles": "units", "launchers": "units",
     "sq km": "km2", "square kilometres": "km2", "square kilometers": "km2", "km2": "km2", "km²": "km2",
     "kilometres": "km", "kilometers": "km", "km": "km", "millimetres": "mm", "millimeters": "mm", "mm": "mm",
-    "tonnes": "tonnes", "tons": "tonnes", "year": "years", "years": "years", "month": "months",
+    "tonnes": "tonnes", "tons": "tonnes", "c": "degrees Celsius", "°c": "degrees Celsius",
+    "celsius": "degrees Celsius", "degrees": "degrees", "year": "years", "years": "years", "month": "months",
     "months": "months", "day": "days", "days": "days", "week": "weeks", "weeks": "weeks",
 }
 PER = re.compile(r"^\s*(?:per|a|an|each|every)\s+(day|week|month|year)\b", re.IGNORECASE)
@@ -219,7 +221,7 @@ def _unit(noun: str | None, currency: str | None, rest: str) -> str | None:
 def _share_unit(sentence: str, start: int, end: int) -> str | None:
     """"35% of parents" -> share of parents; "share of X ... 41%" -> share of X."""
     after = sentence[end:]
-    m = re.match(r"\s+of\s+(?:the\s+|all\s+)?(.*)", after)
+    m = re.match(r"\s+of\s+(?:the\s+|all\s+|its\s+|their\s+|his\s+|her\s+|an?\s+)?(.*)", after)
     if m:
         noun = _noun(" " + m[1], 0)
         if noun:

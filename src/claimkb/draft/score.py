@@ -73,6 +73,11 @@ def _overlap(a, b) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def _unit_text(unit: str) -> str:
+    """A unit compared without case, spacing or the typographic apostrophe."""
+    return " ".join(unit.replace("’", "'").lower().split())
+
+
 def _bounds(t) -> tuple | None:
     if t is None:
         return None
@@ -206,7 +211,7 @@ def score(name: str, draft: dict, curated_path: Path, article: str, kb_labels: d
                   f"{dq.value if dq else None} for {q.value}")
             tally("comparator", dq is not None and q.comparator == dq.comparator, cur.id,
                   f"{dq.comparator if dq else None} for {q.comparator}")
-            tally("unit", dq is not None and " ".join(q.unit.lower().split()) == " ".join(dq.unit.lower().split()),
+            tally("unit", dq is not None and _unit_text(q.unit) == _unit_text(dq.unit),
                   cur.id, f"{dq.unit if dq else None!r} for {q.unit!r}")
         claimant = None if d is None else agents.get(d.claimants[0], d.claimants[0])
         tally("claimant", claimant == cur.claimants[0], cur.id, f"{claimant} for {cur.claimants[0]}")

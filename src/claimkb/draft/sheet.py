@@ -28,7 +28,7 @@ def _text(dumper: yaml.SafeDumper, value: str):
 
 
 def _list(dumper: yaml.SafeDumper, value: list):
-    flow = all(isinstance(v, (str, int, float)) for v in value) and sum(len(str(v)) for v in value) < 90
+    flow = all(isinstance(v, (str, int, float)) for v in value) and sum(len(str(v)) + 2 for v in value) < 160
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
 
 

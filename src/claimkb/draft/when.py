@@ -9,7 +9,8 @@ from datetime import date
 
 from ..ingest import dates
 
-_MONTH = "|".join(sorted((m for m in dates.MONTHS if len(m) > 3 or m == "may"), key=len, reverse=True))
+# "may" is a month only when written May (the modal verb is far more common in news copy)
+_MONTH = "|".join(sorted((m for m in dates.MONTHS if len(m) > 3), key=len, reverse=True)) + "|(?-i:May)"
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MDATE = (rf"(?:(?:early|mid|late)[- ])?(?:{_MONTH})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
           rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})(?:\s+\d{{4}})?")

@@ -210,6 +210,9 @@ def resolve(phrase: str, published: tuple[date, date]) -> tuple[date, date, str,
         # a deadline: from the reference date to the end of the named span
         inner = resolve(m[1], published)
         start = published[0]
+        if inner[1] < start and m[1] in MONTHS:  # "by the end of October" written in September: this October
+            month = MONTHS[m[1]]
+            inner = (*month_span(start.year + (month < start.month), month), "month")
         if inner[1] < start:
             raise ValueError(f"{phrase!r} ends before the document's date")
         return (start, inner[1], inner[2], True,
