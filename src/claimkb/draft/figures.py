@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..ingest.dates import MONTHS
-from ..numbers import DENOMINATORS, SCALES, UNITS
+from ..numbers import DENOMINATORS, UNITS
 
 WORD_NUMBERS = {k: v for k, v in UNITS.items() if k not in ("a", "an", "zero")}
 SCALE_SUFFIX = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, collect
-from ..kbfiles import commit, writer_lock
+from ..kbfiles import commit, graph_sources, unchanged_since, writer_lock
 from ..model import Sheet
 from ..namespaces import ID, PREFIXES
 from . import sheet as sheet_reader
@@ -28,6 +28,7 @@ class Built:
     data: bytes
     quads: int
     source: str = ""  # the sheet file it was built from, for messages
+    state: tuple | None = None  # the knowledge base's commit state when its ids were checked
 
 
 @dataclass
@@ -40,7 +41,7 @@ class Known:
     claims: dict[str, str]  # claim id -> document id
     stances: dict[str, str]  # stance id -> graph
 
-    def ids(self, kind: str) -> set[str] | dict:
+    def ids(self, kind: str) -> dict:
         return {"agent": self.agents, "quantity": self.quantities, "claim": self.claims}[kind]
 
 
@@ -133,6 +134,7 @@ def build(sheet_paths: list[Path], kb_dir: Path, recorded_on: date | None = None
     if len(set(doc_ids)) != len(doc_ids):
         dup = next(d for d in doc_ids if doc_ids.count(d) > 1)
         raise InputError(f"two sheets describe document {dup!r}", where="document.id")
+    state = graph_sources(kb_dir)[1]  # before reading: a commit after this one is checked again at write
     known = _known_ids(kb_dir, set(doc_ids))
     sheets = [(path, _without_known_agents(s, set(known.agents), path)) for path, s in sheets]
     clashes = conflicts([(str(path), s) for path, s in sheets], known)
@@ -175,7 +177,7 @@ def build(sheet_paths: list[Path], kb_dir: Path, recorded_on: date | None = None
             problems.append(exc)
             continue
         data = HEADER.format(source=source, doc=s.document.id).encode() + trig(quads)
-        built.append(Built(s, kb_dir / "graphs" / f"{s.document.id}.trig", data, len(quads), name))
+        built.append(Built(s, kb_dir / "graphs" / f"{s.document.id}.trig", data, len(quads), name, state))
     collect(problems)
     return built
 
@@ -279,8 +281,9 @@ def write(built: list[Built], kb_dir: Path) -> None:
     nothing at all is written when no file changes. The ids the sheets add are checked again under the
     lock, so that two imports at once cannot both add the same claim, agent or quantity."""
     with writer_lock(kb_dir):
-        known = _known_ids(kb_dir, {item.sheet.document.id for item in built})
-        collect(conflicts([(item.source or item.sheet.document.id, item.sheet) for item in built], known))
+        if any(item.state is None or not unchanged_since(kb_dir, item.state) for item in built):
+            known = _known_ids(kb_dir, {item.sheet.document.id for item in built})
+            collect(conflicts([(item.source or item.sheet.document.id, item.sheet) for item in built], known))
         changed = [item for item in built if not (item.path.is_file() and item.path.read_bytes() == item.data)]
         if changed:
             commit(kb_dir, [(item.path, item.data, _reparse(item.quads)) for item in changed])
