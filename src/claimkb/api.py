@@ -184,17 +184,45 @@ class KnowledgeBase:
         every sheet is read, resolved and checked and the result validated by the shapes before any
         file is written. Returns (graph file, claims, quads) for each."""
         from .ingest.build import build, check_shapes, write
-        from .kbfiles import writer_lock
+        from .kbfiles import graph_sources, unchanged_since, writer_lock
 
         folder = self.writable_folder()
-        # what the checks read (ids already used, agents known, the shapes of the whole knowledge base) cannot
-        # change before the write: two imports at once run one after the other
-        with writer_lock(folder):
-            built = build([Path(p) for p in paths], folder, recorded_on)
+        sheets = [Path(p) for p in paths]
+
+        def checked() -> list:
+            built = build(sheets, folder, recorded_on)
             check_shapes(built, folder, resources.ontology_dir() / "shapes.ttl",
                          resources.ontology_dir() / "claimkb.ttl")
+            return built
+
+        # checked before the lock is taken, so that refused sheets leave no trace; what the checks read (ids
+        # already used, agents known, the shapes of the whole knowledge base) is checked again under the lock
+        # when another import landed in between, so two imports at once cannot both add the same id
+        state = graph_sources(folder)[1]
+        built = checked()
+        with writer_lock(folder):
+            if not unchanged_since(folder, state):
+                built = checked()
             write(built, folder)
         return [(item.path, len(item.sheet.claims), item.quads) for item in built]
+
+    def draft(self, article: str | os.PathLike[str], *, published: date, url: str | None = None,
+              publisher: str | None = None, doc_id: str | None = None, recorded_on: date | None = None):
+        """Draft a claim sheet from an article's text file: the text is archived in the knowledge base byte
+        for byte (unless it is there already), and every candidate claim comes back marked for review. Returns
+        a `claimkb.draft.Draft` (`.sheet`, `.yaml()`, `.counts`, `.archived`)."""
+        from .draft import archive_article, document_id, draft, read_article
+
+        if self.folder is None:
+            raise UsageError("drafting needs a local knowledge base folder, not an endpoint",
+                             hint="drop --endpoint (or CLAIMKB_ENDPOINT)")
+        raw = read_article(article)
+        ident = document_id(article, doc_id)
+        archive, written = archive_article(self.folder, article, raw, ident, not self.read_only)
+        result = draft(self, raw, published=published, doc_id=ident, archive=archive, url=url,
+                       publisher=publisher, recorded_on=recorded_on)
+        result.archived = archive if written else None
+        return result
 
     def export(self, fmt: str, *, with_ontology: bool = False):
         """The knowledge base as TriG, N-Quads, Turtle, JSON-LD or ClaimReview JSON (`export.EXPORT_FORMATS`):

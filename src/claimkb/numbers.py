@@ -1,7 +1,7 @@
 """Read a number however a person types it or a text writes it.
 
 `701650`, `701,650`, `701 650`, `1,146`, `1146 sq km`, `10k`, `1.5 million`, `66%`, `two-thirds`,
-`six hundred thousand`, `a quarter`. Returns an exact Fraction; None when the text is not a number.
+`six hundred thousand`, `a quarter`, `35 per cent`. Returns an exact Fraction; None when the text is not a number.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ def parse_number(text: str) -> Fraction | None:
         return None
     if m := re.fullmatch(r"(\d+)\s*/\s*(\d+)", raw):
         return Fraction(int(m[1]), int(m[2])) if int(m[2]) else None
+    if m := re.fullmatch(r"(.+?)\s*(?:per\s?cent|percent)", raw):  # "35 per cent" is 35%
+        value = _numeric(m[1])
+        return None if value is None else value / 100
     if (value := _numeric(raw)) is not None:
         return value
     return _words(raw)

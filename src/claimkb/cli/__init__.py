@@ -9,7 +9,7 @@ import click
 import typer
 
 from ..errors import InputErrors, KbError
-from . import kbcmds, query, read
+from . import draftcmd, kbcmds, query, read
 
 app = typer.Typer(
     name="claimkb",
@@ -20,7 +20,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
-for group in (read.app, kbcmds.app):
+for group in (read.app, kbcmds.app, draftcmd.app):
     for command in group.registered_commands:
         app.registered_commands.append(command)
 app.add_typer(query.app, name="query")
