@@ -136,6 +136,11 @@ def _side(row: dict[str, Term], side: str) -> rules.HopSide:
 STATES = {True: "changed", False: "unchanged", None: "not compared"}
 
 
+def hop_changes_of(row: dict[str, Term]) -> dict[str, bool | None]:
+    """What changed on the hop of one `relay-hops.rq` row, by `rules.hop_changes`."""
+    return rules.hop_changes(_side(row, "relay"), _side(row, "source"), _s(row, "quoted") in ("true", "1"))
+
+
 def hops(table: ResultTable) -> list[Hop]:
     """`relay-hops.rq` rows (one per hop and pair of claimants) as Hop records (depth 0), each change
     decided by `rules.hop_changes`."""
@@ -146,7 +151,7 @@ def hops(table: ResultTable) -> list[Hop]:
     for (relay, source), rows in grouped.items():
         r = rows[0]
         quoted = _s(r, "quoted") in ("true", "1")
-        changes = rules.hop_changes(_side(r, "relay"), _side(r, "source"), quoted)
+        changes = hop_changes_of(r)
         figures = {}
         for side in ("relay", "source"):
             written = _s(r, f"{side}AsWritten")
@@ -289,13 +294,12 @@ def tables_of(session: Session):
     return getattr(session.backend, "tables", None)
 
 
-def figures_near(session: Session, claims_: list[Term]) -> Finder:
-    """A finder over the figures to compare these claims with: every figure of their quantities."""
+def figures_near(session: Session, claims_: list[Term]):
+    """A finder over the figures to compare these claims with (`compare`, `figure`): every figure of their
+    quantities, or the tables' index of all figures."""
     tables = tables_of(session)
     if tables is not None:
-        iris = [c.value for c in claims_]
-        distinct, by_id = tables.distinct(tables.quantities_of(iris))
-        return Finder.of_distinct(distinct, tables.figure_of(iris, by_id))
+        return tables.finder()
     mine = batched(session, "comparable-values", claims_).rows if claims_ else []
     quantities = list(dict.fromkeys(row["quantity"].value for row in mine))
     if not quantities:
@@ -387,69 +391,96 @@ KIND_ORDER = {kind: i for i, kind in enumerate((
 def disagreements(session: Session, quantity: str | None = None) -> Records[Disagreement]:
     """Numeric conflicts and the softer findings on figures, arithmetic checks, claims whose dates
     contradict their document, misreported relays and curated contradictions, each with its reason.
-    With `quantity`, only findings on that measured quantity (the arithmetic checks read the figures of
-    the quantities it is related to as well). Read from the comparison tables of a persistent store when
-    there are some, else from the catalogue queries; the two agree (tests/test_tables.py)."""
+    With `quantity`, only the findings on that measured quantity: those of its figures, the arithmetic
+    checks that read one of its figures, and the relays where either side measures it. A persistent store
+    has them all in its tables, found when it was built; otherwise the catalogue queries give the rows the
+    rules read. The two agree (tests/test_tables.py)."""
     from .catalogue import coerce
 
-    quantity_term = None
+    q = None
     if quantity:
-        quantity_term = coerce(session.catalogue.get("comparable-values").param("quantity"), quantity)
+        q = coerce(session.catalogue.get("comparable-values").param("quantity"), quantity).value
     tables = tables_of(session)
-    if tables is not None:
-        relations = tables.relations()
-    else:
-        relations = [(r["quantity"].value, r["relation"].value, r["other"].value)
-                     for r in session.run("quantity-relations").rows]
-    q = quantity_term.value if quantity_term is not None else None
-    linked = sorted({o for a, _r, o in relations if a == q} | {a for a, _r, o in relations if o == q}) if q else []
-    finder = _finder(session, tables, None if q is None else [q])
-    related = finder if not linked else _finder(session, tables, [q, *linked])  # type: ignore[list-item]
-    out: list[Disagreement] = list(finder.findings())
-    representatives = [d.figure for group in related.groups.values() for d in group]
-    out += [d for d in arithmetic(representatives, relations) if q is None or q in (
-        d.quantity, *(f.quantity for f in representatives if f.claim in (d.claim, d.other)))]
-    if q is None:
-        out += date_problems(session)
-    if tables is not None:
-        changed = hops(ResultTable(["relay", "source"], tables.changed_hops(q)))
-    else:
-        hop_params: dict[str, Any] = {"changed": "true"}
-        if quantity_term is not None:
-            hop_params["quantity"] = quantity_term
-        changed = hops(session.run("relay-hops", hop_params))
-    for hop in changed:
-        if not hop.changed:
-            continue
-        out.append(Disagreement(
-            kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
-            other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
-            reason=f"relays {compact_iri(hop.source)}: {hop.reason}"))
+    out = tables.findings(q) if tables is not None else derived_findings(session, q)
     if q is None:
         for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows:
             out.append(Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
                                     other=row["other"].value, claim_value=None, other_value=None,
                                     reason=row["description"].value))
-    out.sort(key=lambda d: (KIND_ORDER.get(d.kind, len(KIND_ORDER)), d.claim, d.other or ""))
+    out.sort(key=finding_order)
     return Records(out, DISAGREEMENT_COLUMNS)
 
 
-def _finder(session: Session, tables, quantities: list[str] | None) -> Finder:
-    if tables is not None:
-        distinct, _ = tables.distinct(quantities)
-        return Finder.of_distinct(distinct, {})
+def derived_findings(session: Session, q: str | None) -> list[Disagreement]:
+    """Every finding the rules derive (all but the curated contradictions), through the catalogue queries."""
+    relations = relation_rows(session.run("quantity-relations").rows)
+    component = related_quantities(q, relations) if q is not None else set()
+    finder = _finder(session, None if q is None else [q])
+    related = finder if len(component) <= 1 else _finder(session, sorted(component))
+    out: list[Disagreement] = list(finder.findings())
+    representatives = [d.figure for group in related.groups.values() for d in group]
+    quantity_of = {f.claim: f.quantity for f in representatives}
+    out += [d for d in arithmetic(representatives, relations)
+            if q is None or q in finding_quantities(d, quantity_of)]
+    if q is None:
+        out += date_problems(session)
+    hop_params: dict[str, Any] = {"changed": "true"}
+    if q is not None:
+        hop_params["quantity"] = Term.iri(q)
+    return out + misreported(hops(session.run("relay-hops", hop_params)))
+
+
+def _finder(session: Session, quantities: list[str] | None) -> Finder:
     if quantities is None:
         return Finder(figures_from_rows(session.run("comparable-values").rows))
     rows = session.run("comparable-values", {"quantity": [Term.iri(x) for x in quantities]}).rows
     return Finder(figures_from_rows(rows))
 
 
+def relation_rows(rows: list[dict[str, Term]]) -> list[tuple[str, str, str]]:
+    return [(r["quantity"].value, r["relation"].value, r["other"].value) for r in rows]
+
+
+def related_quantities(q: str, relations: list[tuple[str, str, str]]) -> set[str]:
+    """The quantities an arithmetic check on `q` can read: those connected to it through the relations (a
+    total's parts are checked together, so a part's check reads its siblings)."""
+    found, todo = {q}, [q]
+    while todo:
+        here = todo.pop()
+        for a, _relation, b in relations:
+            for x, y in ((a, b), (b, a)):
+                if x == here and y not in found:
+                    found.add(y)
+                    todo.append(y)
+    return found
+
+
+def finding_quantities(d: Disagreement, quantity_of: dict[str, str]) -> set[str]:
+    """The measured quantities a finding is about: its own and those of the figures it compares."""
+    return {x for x in (d.quantity, quantity_of.get(d.claim), quantity_of.get(d.other or "")) if x}
+
+
+def misreported(hops_: list[Hop]) -> list[Disagreement]:
+    """The relays among these hops that change what they relay."""
+    return [Disagreement(
+        kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
+        other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
+        reason=f"relays {compact_iri(hop.source)}: {hop.reason}") for hop in hops_ if hop.changed]
+
+
+def finding_order(d: Disagreement) -> tuple:
+    return (KIND_ORDER.get(d.kind, len(KIND_ORDER)), d.claim, d.other or "")
+
+
 def date_problems(session: Session) -> list[Disagreement]:
     """Claims asserted after their document appeared, and figures about a period that ends after their
     assertion (`date-problems.rq`, the rules' `asserted_after_publication` and `period_after_assertion`)."""
+    return problem_findings(session.run("date-problems").rows)
+
+
+def problem_findings(rows: list[dict[str, Term]]) -> list[Disagreement]:
     out = []
-    tables = tables_of(session)
-    for row in (tables.problems() if tables is not None else session.run("date-problems").rows):
+    for row in rows:
         kind = row["problem"].value
         if kind == rules.ASSERTED_AFTER_PUBLICATION:
             check = rules.asserted_after_publication(_v(row, "assertedStart"), _v(row, "publishedEnd"))

@@ -27,7 +27,6 @@ from . import answers, resources
 from .catalogue import Catalogue
 from .errors import KbError, UsageError
 from .records import Claimant, ClaimSummary, Disagreement, Records, Report, Trace, TracedClaim, rows_of
-from .results import ResultTable
 from .session import Session
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -100,9 +99,7 @@ class KnowledgeBase:
         case-insensitive, a unique part of one, or an IRI): that claimant's claims, as summaries
         (`ClaimSummary`) or, with `full`, whole `Claim` records."""
         if claimant is None:
-            tables = answers.tables_of(self.session)
-            table = (ResultTable(["claimant", "label", "kind", "claims", "documents"], tables.claimants())
-                     if tables is not None else self.session.run("claimants"))
+            table = self.session.run("claimants")
             items = [Claimant(r["claimant"].value if "claimant" in r else None, r["label"].value,
                               r["kind"].value or None if "kind" in r else None, int(r["claims"].value),
                               int(r["documents"].value)) for r in table.rows]

@@ -239,6 +239,24 @@ def bind(query: Query, values: dict[str, Term | list[Term]]) -> str:
 SET_SEPARATOR = " / "
 
 
+_PROJECTIONS: dict[str, list[str]] = {}
+
+
+def projection(query: Query) -> list[str]:
+    """The variables a catalogue SELECT projects, in order (`?x`, and `(... AS ?x)`)."""
+    found = _PROJECTIONS.get(query.name)
+    if found is None:
+        body = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("PREFIX") else ""
+                         for line in query.text.splitlines())
+        clause = re.search(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", body, re.S | re.I)
+        found = []
+        if clause is not None:
+            for alias, name in re.findall(r"\(.*?\bAS\s+\?(\w+)\s*\)|\?(\w+)", clause[1], re.S | re.I):
+                found.append(alias or name)
+        _PROJECTIONS[query.name] = found
+    return found
+
+
 def sort_sets(query: Query, table: ResultTable) -> ResultTable:
     """Give GROUP_CONCAT columns one order on every backend (their parts, sorted)."""
     if not query.sets:

@@ -32,7 +32,7 @@ from ..namespaces import ONTOLOGY_GRAPH
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 COMPLETE = "claimkb-store.json"
-STORE_FORMAT = 4  # 4: with the comparison tables of tables.py
+STORE_FORMAT = 5  # 5: with the tables of tables/ (catalogue answers, figures, findings)
 LOADERS = 2
 
 
@@ -119,7 +119,7 @@ def _build(folder: Path, sources: list[tuple[str, Path]], root: Path, progress: 
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        (tmp / COMPLETE).write_text(json.dumps({"sources": [n for n, _ in sources], "quads": quads}),
+        (tmp / COMPLETE).write_text(json.dumps({"sources": [n for n, _ in sources], "quads read": quads}),
                                     encoding="utf-8")
         os.replace(tmp, folder)
         _collect(root / "stores", keep=folder)
@@ -177,16 +177,28 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int
         for loader in loaders:
             loader.join()
     if failed:
+        collector.close()
         raise failed[0]
-    progress("compacting", total, total)
-    store.flush()
-    store.optimize()
-    quads = len(store)
-    del store
     progress("writing the comparison tables", total, total)
-    collector.write(tmp)
+
+    def compact() -> None:  # RocksDB compacts in its own threads while the tables are written
+        try:
+            store.flush()
+            store.optimize()
+        except BaseException as exc:
+            failed.append(exc)
+
+    compactor = threading.Thread(target=compact, name="claimkb-store-compactor", daemon=True)
+    compactor.start()
+    try:
+        collector.write(tmp)
+    finally:
+        compactor.join()
+        collector.close()
+    if failed:
+        raise failed[0]
     progress("done", total, total)
-    return quads
+    return collector.quads
 
 
 def _collect(stores: Path, keep: Path, limit: int = 8) -> None:
