@@ -313,6 +313,8 @@ def test_the_readme_worked_example_review_leaves_the_disagreements_it_shows(cli,
     assert rows == {
         ("numeric conflict", "D01-seed-c03", "D02-c3-daily-mean"),
         ("numeric conflict", "D01-seed-c03", "D19-c1-daily-mean"),
+        ("average x days vs total", "D01-seed-c03", "D02-c3-monthly-total"),
+        ("average x days vs total", "D01-seed-c03", "D19-c1-monthly-total"),
         ("beyond implied range", "D01-seed-c07", "D05-c1"),
         ("misreported relay", "D01-seed-c07", "D05-c2"),
         ("misreported relay", "D01-seed-c08", "D05-c3"),

@@ -128,20 +128,36 @@ def test_two_sheets_of_one_import_using_one_claim_id_name_the_first_document(cli
     assert errors(run)[0] == f"Error: {using}, claim T02-c1.id: claim id 'T02-c1' is already used by document 'T02-decl'"
 
 
-def test_two_imports_racing_cannot_both_add_one_claim_id(kb_copy, tmp_path):
-    """Both builds pass on their own; the check under the writer lock refuses the second write."""
-    from claimkb.ingest.build import build, write as write_graphs
+def test_two_imports_racing_cannot_both_add_one_claim_id(kb_copy, tmp_path, monkeypatch):
+    """Both sheets pass their checks on their own; the first lands while the second waits for the writer
+    lock, and the check the second repeats under the lock refuses it."""
+    from contextlib import contextmanager
 
-    first = build([write(tmp_path, DECLARING, "a.yaml")], kb_copy)
-    second = build([write(tmp_path, USING.replace("T03-c1", "T02-c1").replace(
+    from claimkb import kbfiles
+
+    kb = claimkb.open(kb_copy)
+    first = write(tmp_path, DECLARING, "a.yaml")
+    second = write(tmp_path, USING.replace("T03-c1", "T02-c1").replace(
         "claimant: t02-minister", "claimant: ua-mod").replace(
-        "quantity: {measures: t02-homes-damaged, value: 4300, as_written: \"4,300\", unit: homes}", ""), "b.yaml")],
-        kb_copy)
-    write_graphs(first, kb_copy)
+        "quantity: {measures: t02-homes-damaged, value: 4300, as_written: \"4,300\", unit: homes}", ""), "b.yaml")
+    real = kbfiles.writer_lock
+    raced = []
+
+    @contextmanager
+    def racing(folder, **options):
+        if not raced:  # the second import reached the lock: the first one lands just before it
+            raced.append(True)
+            kb.import_sheets([first])
+        with real(folder, **options) as recovered:
+            yield recovered
+
+    monkeypatch.setattr(kbfiles, "writer_lock", racing)
     with pytest.raises(InputError) as caught:
-        write_graphs(second, kb_copy)
-    assert caught.value.message == (f"{tmp_path / 'b.yaml'}, claim T02-c1.id: claim id 'T02-c1' is already used by "
+        kb.import_sheets([second])
+    assert raced
+    assert caught.value.message == (f"{second}, claim T02-c1.id: claim id 'T02-c1' is already used by "
                                     "document 'T02-decl'")
+    assert (kb_copy / "graphs" / "T02-decl.trig").exists()
     assert not (kb_copy / "graphs" / "T03-uses.trig").exists()
 
 
