@@ -13,9 +13,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from . import rules
+from . import evidence, rules
 from .conflicts import Finder, arithmetic, figures_from_rows
-from .errors import KbError, UsageError
+from .errors import UsageError
 from .namespaces import CKB, CLAIM, QK, XSD
 from .namespaces import compact as compact_iri
 from .numbers import parse_number
@@ -167,7 +167,12 @@ def hops(table: ResultTable) -> list[Hop]:
             relay_hedge=hedges["relay"], source_hedge=hedges["source"],
             relay_quote=_v(r, "relayQuote"), source_quote=_v(r, "sourceQuote"),
             value=STATES[changes["value"]], period=STATES[changes["period"]], hedge=STATES[changes["hedge"]],
-            quantity=STATES[changes["quantity"]], wording=STATES[changes["wording"]], reason="")
+            quantity=STATES[changes["quantity"]], wording=STATES[changes["wording"]], reason="",
+            relay_period_phrase=_v(r, "relayPeriodPhrase"), source_period_phrase=_v(r, "sourcePeriodPhrase"))
+        if hop.changed:
+            hop = evidence.annotate(hop, *(evidence.figure_in_words(
+                _s(r, f"{side}AsWritten"), _s(r, f"{side}Comparator"), _s(r, f"{side}Unit"))
+                for side in ("relay", "source")))
         out.append(hop._replace(reason=hop_reason(hop)))
     return out
 
@@ -189,11 +194,11 @@ def hop_reason(hop: Hop) -> str:
     if hop.quantity == "changed":
         parts.append(f"measured quantity {QK.local(hop.source_quantity)} -> {QK.local(hop.relay_quantity)}")
     if hop.period == "changed":
-        parts.append(f"period {hop.source_period} -> {hop.relay_period}")
+        parts.append(evidence.period_reason(hop))
     if hop.hedge == "changed":
         parts.append(f"hedge \"{hop.source_hedge or 'none'}\" -> \"{hop.relay_hedge or 'none'}\"")
     if hop.wording == "changed":
-        parts.append("quoted words differ from the source's")
+        parts.append(evidence.wording_reason(hop))
     return "; ".join(parts)
 
 
@@ -229,10 +234,12 @@ def by_relay(all_hops: list[Hop]) -> dict[str, list[Hop]]:
 # -- trace ---------------------------------------------------------------------------------------
 
 def parse_traced_value(text: str) -> Fraction:
+    """The value of a number typed for `trace` (the strict reader of `numbers.read_typed`)."""
     value = parse_number(text)
     if value is None:
-        raise UsageError(f"{text!r} is not a number",
-                         hint="write it as 701650, 701,650, 1146 sq km, 10k or two-thirds")
+        from .tracing import ACCEPTED
+
+        raise UsageError(f"{text!r} is not a number", hint=f"trace takes {ACCEPTED}")
     return value
 
 
@@ -242,13 +249,10 @@ def decimal_term(value: Fraction) -> Term:
 
 
 def trace(session: Session, text: str) -> Trace:
-    value = parse_traced_value(text)
-    found = session.run("claims-with-value", {"value": decimal_term(value)})
-    if not found.rows:
-        raise KbError(f"no claim carries the value {text.strip()!r}",
-                      hint=f"nearest values in the knowledge base: {nearest_values(session, value)}")
-    iris = list(dict.fromkeys(row["claim"].value for row in found.rows))
-    return Trace(text.strip(), value, None, tuple(traced(session, iris)))
+    """A number or a phrase to its sources: `tracing.py` says how the text is read."""
+    from .tracing import trace as trace_text
+
+    return trace_text(session, text)
 
 
 def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
@@ -310,7 +314,11 @@ def nearest_values(session: Session, value: Fraction, count: int = 5) -> str:
 def claim_detail(session: Session, text: str) -> TracedClaim:
     found = traced(session, [claim_iri(text)])
     if not found:
-        raise UsageError(f"no claim {text!r} in the knowledge base", hint="list claims with `claimkb timeline`")
+        from .suggest import hint
+
+        known = [compact_iri(row["claim"].value).removeprefix("claim:") for row in session.run("claim-texts").rows]
+        raise UsageError(f"no claim {text!r} in the knowledge base",
+                         hint=hint(text.strip().removeprefix("claim:"), known, "list claims with `claimkb timeline`"))
     return found[0]
 
 
@@ -340,7 +348,10 @@ def find_claimant(session: Session, name: str) -> dict[str, Term]:
         names = "; ".join(r["label"].value for r in partial)
         raise UsageError(f"{name!r} matches several claimants: {names}",
                          hint="give more of the name, or the claimant's IRI")
-    raise UsageError(f"no claimant matches {name!r}", hint="list claimants with `claimkb who`")
+    from .suggest import hint
+
+    known = [r["label"].value for r in agents] + [compact_iri(r["agent"].value) for r in agents]
+    raise UsageError(f"no claimant matches {name!r}", hint=hint(wanted, known, "list claimants with `claimkb who`"))
 
 
 # -- disagreements -------------------------------------------------------------------------------
@@ -348,7 +359,7 @@ def find_claimant(session: Session, name: str) -> dict[str, Term]:
 KIND_ORDER = {kind: i for i, kind in enumerate((
     rules.CONFLICT, rules.FALLS, rules.PART_EXCEEDS, rules.AVERAGE_TIMES_DAYS, rules.PARTS_VS_TOTAL,
     rules.INCREMENT_VS_TOTALS, rules.BEYOND, rules.ASSERTED_AFTER_PUBLICATION, rules.PERIOD_AFTER_ASSERTION,
-    "misreported relay", "curated contradiction"))}
+    "misreported relay", "possible misquote (not linked)", "curated contradiction"))}
 
 
 def disagreements(session: Session, quantity: str | None = None) -> Records[Disagreement]:
@@ -361,6 +372,13 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
     quantity_term = None
     if quantity:
         quantity_term = coerce(session.catalogue.get("comparable-values").param("quantity"), quantity)
+        known = [row["quantity"].value for row in session.run("quantities").rows]
+        if quantity_term.value not in known:
+            from .suggest import hint
+
+            raise UsageError(f"no measured quantity {quantity!r} in the knowledge base",
+                             hint=hint(quantity, [compact_iri(k) for k in known],
+                                       "list them with `claimkb query run quantities`"))
     relations = [(r["quantity"].value, r["relation"].value, r["other"].value)
                  for r in session.run("quantity-relations").rows]
     if quantity_term is None:
@@ -386,8 +404,12 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
         out.append(Disagreement(
             kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
             other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
-            reason=f"relays {compact_iri(hop.source)}: {hop.reason}"))
+            reason=f"relays {compact_iri(hop.source)}: {hop.reason}",
+            claim_words=hop.relay_words, other_words=hop.source_words, changes=hop.changes))
     if quantity_term is None:
+        from .misquotes import disagreements as unlinked_misquotes
+
+        out += unlinked_misquotes(session)
         for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows:
             out.append(Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
                                     other=row["other"].value, claim_value=None, other_value=None,

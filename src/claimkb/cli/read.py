@@ -115,10 +115,11 @@ def disagreements(
         output.emit(session.uncompared(), fmt, empty="Every figure can be compared.", wide=wide, raw_cells=raw_cells)
         return
     found = session.disagreements(quantity)
-    if fmt is Format.table:  # the counts are in each finding's reason when they are not 1
+    if fmt is Format.table:  # the counts, words and changes are in each finding's reason
         from ..records import Records
 
-        found = Records(found.items, [c for c in found.columns if c not in ("claim_count", "other_count")])
+        hidden = ("claim_count", "other_count", "claim_words", "other_words", "changes")
+        found = Records(found.items, [c for c in found.columns if c not in hidden])
     output.emit(found, fmt, empty="No disagreements found.", wide=wide, raw_cells=raw_cells)
 
 
@@ -197,12 +198,14 @@ def sparql(
 
     Examples:
 
+      \b
       claimkb sparql 'PREFIX schema: <http://schema.org/> SELECT ?c ?t WHERE { ?c a schema:Claim ; schema:text ?t } LIMIT 5'
 
       claimkb sparql my-query.rq --format csv
     """
     text = query
-    if "{" not in query:
+    first = query.split(None, 1)[0].upper() if query.strip() else ""
+    if "{" not in query and first not in ("PREFIX", "BASE", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
         path = Path(query)
         if not path.is_file():
             raise UsageError(f"{query!r} is neither a query nor a readable file",
