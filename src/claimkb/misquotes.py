@@ -41,6 +41,7 @@ class Quote(NamedTuple):
     claimants: frozenset[str]
     ancestors: frozenset[str]  # quoted claims it derives from, through any number of links
     when: tuple[str, str]  # (published, asserted start) as ISO text, '' when unknown
+    document: str
     words: tuple[str, ...]  # casefolded words, punctuation left out
 
 
@@ -55,12 +56,13 @@ def quotes(session: Session) -> list[Quote]:
         entry = rows.setdefault(row["claim"].value, {
             "quotation": row["quotation"].value, "claimants": set(), "ancestors": set(),
             "when": (row["published"].value if "published" in row else "",
-                     row["assertedStart"].value if "assertedStart" in row else "")})
+                     row["assertedStart"].value if "assertedStart" in row else ""),
+            "document": row["document"].value})
         entry["claimants"].add(row["claimant"].value)
         if "ancestor" in row:
             entry["ancestors"].add(row["ancestor"].value)
     return [Quote(claim, e["quotation"], frozenset(e["claimants"]), frozenset(e["ancestors"]), e["when"],
-                  _words(e["quotation"])) for claim, e in rows.items()]
+                  e["document"], _words(e["quotation"])) for claim, e in rows.items()]
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
@@ -112,7 +114,8 @@ def disagreements(session: Session) -> list[Disagreement]:
         reason = (f"quotes the same claimant as {compact(earlier.claim)} with words {score:.0%} alike "
                   f"(at least {THRESHOLD:.0%} is reported), and no relay link joins them: {describe(changes)}; "
                   f"if it relays it, record the link: add `relays: [{{claim: {_local(earlier.claim)}, quoted: true}}]` "
-                  f"to claim {_local(later.claim)} in its document's sheet and run `claimkb import` on that sheet")
+                  f"to claim {_local(later.claim)} in the sheet of {compact(later.document)} and run "
+                  f"`claimkb import` on that sheet")
         out.append(Disagreement(kind=KIND, quantity=None, claim=later.claim, other=earlier.claim, claim_value=None,
                                 other_value=None, reason=reason, claim_words=later.quotation,
                                 other_words=earlier.quotation, changes=tuple(str(c) for c in changes)))

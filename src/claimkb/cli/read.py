@@ -21,19 +21,29 @@ app = typer.Typer()
 
 @app.command()
 def trace(
-    value: Annotated[str, typer.Argument(help="The number as typed or as written: 701650, 701,650, 1146 sq km, two-thirds, 10k.")],
+    value: Annotated[str, typer.Argument(
+        help="A number as typed or as written (701650, 701,650, 7.0165e5, 1.2 million, 700k, 67%, two-thirds, "
+             "about 700,000, 1146 sq km), or a phrase: words without digits (\"meat grinder\").")],
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 30.0,
     raw_cells: RawCellsOpt = False,
 ) -> None:
-    """Trace a number to its source: the claims carrying it, their chains and who agrees.
+    """Trace a number or a quote to its source: the claims carrying it, their chains and who agrees.
 
     For each claim: statement, value with comparator and unit, claimant and kind, dates (asserted,
     published, period), document and publisher, the exact quote, the relay chain hop by hop to the
-    earliest claim in the knowledge base (what changed at each hop), and the other claims about the
-    same measured quantity with their relation (agree, numeric conflict, beyond an implied range, ...).
+    earliest claim in the knowledge base (what changed at each hop, the changed words of a quote), and
+    the other claims about the same measured quantity with their relation (agree, numeric conflict,
+    beyond an implied range, ...).
+
+    Text that reads as a figure is a number: digits or number words, optionally after hedge words
+    ("about", "more than") and before a unit, which must match the claim's. A plain number is matched
+    exactly; a hedged one, a percentage or "700k" by the range it allows. Other text without digits is
+    a phrase: the claims whose quotation, anchored quote or statement contains it exactly or nearly
+    (a rapidfuzz partial ratio of 85 or more), then the claims that relay them. Dates are refused
+    with a pointer to `timeline`.
 
     Examples:
 
@@ -41,7 +51,11 @@ def trace(
 
       claimkb trace "1,146 sq km"
 
+      claimkb trace "about 700,000"
+
       claimkb trace two-thirds --format json
+
+      claimkb trace "fling into the grinder"
     """
     from .. import views  # noqa: F401 - registers the trace layout
 
@@ -100,7 +114,10 @@ def disagreements(
     once comparators and rounding apply. beyond implied range: compatible only through an open bound
     ("more than 200" against 1,146). partial period (part exceeds whole), cumulative falls, and the
     arithmetic checks. misreported relay: a claim differs from the claim it relays in value, period,
-    hedge or quoted wording. curated contradiction: a stance link recorded by a curator.
+    hedge or quoted wording (the changed words are named, "fling -> flight"). possible misquote (not
+    linked): two quotations of one claimant nearly but not exactly the same, with no relay link
+    between them. curated contradiction: a stance link recorded by a curator. JSON, CSV and TSV add
+    both sides' words as printed (claim_words, other_words) and each changed span (changes).
 
     Examples:
 
