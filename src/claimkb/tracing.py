@@ -74,10 +74,12 @@ def trace_number(session: Session, shown: str, typed: Typed) -> Trace:
         found = session.run("claims-with-value", {"value": decimal_term(typed.value)})
         iris = list(dict.fromkeys(row["claim"].value for row in found.rows))
         if iris and typed.unit:
-            iris = _with_unit(session.run("claims-in-range", {"claim": [Term.iri(i) for i in iris]}).rows,
-                              typed.unit)[0]
-    if not iris and plain and not typed.scaled:
-        raise KbError(f"no claim carries the value {shown!r}", hint=_nearest_hint(session, typed))
+            iris, units = _with_unit(
+                session.run("claims-in-range", {"claim": [Term.iri(i) for i in iris]}).rows, typed.unit)
+            if not iris:
+                raise _unit_error(typed, units)
+        if not iris and not typed.scaled:
+            raise KbError(f"no claim carries the value {shown!r}", hint=_nearest_hint(session, typed))
     if not iris:
         interval = rules.implied_interval(typed.value, typed.comparator or "Exactly", as_written=typed.number)
         low, high = interval.low, interval.high
@@ -93,12 +95,16 @@ def trace_number(session: Session, shown: str, typed: Typed) -> Trace:
         iris, units = _with_unit(rows, typed.unit) if typed.unit else (
             list(dict.fromkeys(r["claim"].value for r in rows)), [])
         if not iris and typed.unit and units:
-            raise KbError(f"no claim states {typed.number} in {typed.unit!r}",
-                          hint=f"the claims with this figure state it in {', '.join(units)}: "
-                               f"trace \"{typed.number} {units[0]}\", or the number alone")
+            raise _unit_error(typed, units)
         if not iris:
             raise KbError(f"no claim states a figure in the range of {shown!r}", hint=_nearest_hint(session, typed))
     return Trace(shown, typed.value, typed.unit, tuple(traced(session, iris)), low, high)
+
+
+def _unit_error(typed: Typed, units: list[str]) -> KbError:
+    return KbError(f"no claim states {typed.number} in {typed.unit!r}",
+                   hint=f"the claims with this figure state it in {', '.join(units)}: "
+                        f"trace \"{typed.number} {units[0]}\", or the number alone")
 
 
 def _nearest_hint(session: Session, typed: Typed) -> str:
