@@ -58,7 +58,8 @@ def test_no_figure_in_any_answer_repeats_its_comparator_or_unit(cli):
 # -- joint claimants keep each label with its own kind ------------------------------------------------
 
 def test_joint_claimants_are_listed_with_their_own_kinds_in_the_same_order(cli, kb):
-    line = next(l for l in cli("claim", "D19-c1-daily-mean").out.splitlines() if l.strip().startswith("claimant"))
+    out = cli("claim", "D19-c1-daily-mean").out
+    line = next(text for text in out.splitlines() if text.strip().startswith("claimant"))
     assert line == ("    claimant   John Healey (politician); UK Defence Intelligence (intelligence agency); "
                     "attributed")
     rows = {local(r["claim"]): r for r in csv.DictReader(io.StringIO(cli("timeline", "--format", "csv").out))}
@@ -238,7 +239,8 @@ def test_the_readme_import_example_conflicts_with_kyiv_and_agrees_with_the_uk(cl
             "UK's 1,354") in readme
     assert cli("import", str(DATA / "T01-test.csv"), "--kb", str(kb_copy)).code == 0
     rows = json.loads(cli("disagreements", "--kb", str(kb_copy), "--format", "json").out)
-    with_t01 = {(r["kind"], local(r["claim"]), local(r["other"])) for r in rows if "T01-c2" in (r["claim"] + r["other"])}
+    with_t01 = {(r["kind"], local(r["claim"]), local(r["other"]))
+                for r in rows if "T01-c2" in (r["claim"] + r["other"])}
     assert with_t01 == {("numeric conflict", "D01-c04", "T01-c2")}
     traced = json.loads(cli("trace", "1400", "--kb", str(kb_copy), "--format", "json").out)
     relations = {local(c["other"]): c["relation"] for c in traced[0]["compared"]}

@@ -107,7 +107,8 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("args", "code", "error", "hint"), REFUSED, ids=lambda v: " ".join(v) if isinstance(v, list) else None)
+@pytest.mark.parametrize(("args", "code", "error", "hint"), REFUSED,
+                         ids=lambda v: " ".join(v) if isinstance(v, list) else None)
 def test_what_trace_cannot_read_is_an_error_with_the_accepted_forms(cli, args, code, error, hint):
     run = cli(*args)
     assert (run.code, run.out) == (code, "")
@@ -131,8 +132,8 @@ def test_tracing_the_printed_words_finds_the_seed_claim_with_its_chain_to_the_sp
     assert run.out.startswith("'meat grinder': 1 claim has these words, exactly, nearly or in a relay\n\n"
                               "[1] claim:D01-c05  Keir Starmer accused Vladimir Putin of treating Russian citizens "
                               "as meat for the grinder.\n"
-                              "    match      exact, in the quotation: \u201cmeat grinder\u201d; its quoted words differ "
-                              "from claim:D04-c1's: fling -> flight; the grinder -> the meat grinder\n")
+                              "    match      exact, in the quotation: \u201cmeat grinder\u201d; its quoted words "
+                              "differ from claim:D04-c1's: fling -> flight; the grinder -> the meat grinder\n")
     assert "    earliest in the knowledge base: claim:D04-c1\n" in run.out
 
 
