@@ -16,7 +16,7 @@ from typing import Any
 from . import evidence, rules
 from .conflicts import Finder, arithmetic, figures_from_rows
 from .errors import UsageError
-from .namespaces import CKB, CLAIM, QK, XSD
+from .namespaces import CKB, CLAIM, QK
 from .namespaces import compact as compact_iri
 from .numbers import parse_number
 from .records import (
@@ -34,6 +34,7 @@ from .records import (
 )
 from .results import ResultTable, Term
 from .session import Session
+from .tracing import decimal_term, lookup, nearest_values  # noqa: F401 - decimal_term, nearest_values: once here
 
 COMPARED_SHOWN = 50  # comparisons listed per traced claim; the totals are always complete
 
@@ -243,16 +244,17 @@ def parse_traced_value(text: str) -> Fraction:
     return value
 
 
-def decimal_term(value: Fraction) -> Term:
-    lexical = format(rules.to_decimal(value), "f")
-    return Term.literal(lexical if "." in lexical else lexical + ".0", XSD.decimal)
-
-
 def trace(session: Session, text: str) -> Trace:
-    """A number or a phrase to its sources: `tracing.py` says how the text is read."""
-    from .tracing import trace as trace_text
+    """The claims a number or a phrase finds (`tracing.py` says how the text is read), each with its
+    chain and comparisons; for a phrase, in the order of the match, each with where it matched."""
+    found = lookup(session, text)
+    items = traced(session, found.claims)
+    if found.matches is not None:
+        from .phrases import marked
 
-    return trace_text(session, text)
+        by_iri = {item.claim.claim: item for item in items}
+        items = [marked(by_iri[iri], found.matches[iri]) for iri in found.claims if iri in by_iri]
+    return Trace(found.query, found.value, found.unit, tuple(items), found.low, found.high, found.found)
 
 
 def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
@@ -292,23 +294,6 @@ def comparisons(finder: Finder, claim: str) -> tuple[tuple[Comparison, ...], dic
             detail = f"{float(factor):.1f} times the bound" if factor else ""
         out.append(Comparison(relation, other.claim, other.text, other.value, when, detail))
     return tuple(out), totals
-
-
-def nearest_values(session: Session, value: Fraction, count: int = 5) -> str:
-    rows = session.run("values").rows
-    candidates = []
-    for row in rows:
-        try:
-            candidate = Fraction(row["value"].value)
-        except (ValueError, KeyError):
-            continue
-        candidates.append((abs(candidate - value), candidate, row.get("unit")))
-    candidates.sort(key=lambda item: (item[0], item[1]))
-    shown = []
-    for _, candidate, unit in candidates[:count]:
-        number = format(rules.to_decimal(candidate), "f")
-        shown.append(f"{number} {unit.value}" if unit else number)
-    return ", ".join(shown) if shown else "none (the knowledge base states no numbers)"
 
 
 def claim_detail(session: Session, text: str) -> TracedClaim:
@@ -372,13 +357,6 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
     quantity_term = None
     if quantity:
         quantity_term = coerce(session.catalogue.get("comparable-values").param("quantity"), quantity)
-        known = [row["quantity"].value for row in session.run("quantities").rows]
-        if quantity_term.value not in known:
-            from .suggest import hint
-
-            raise UsageError(f"no measured quantity {quantity!r} in the knowledge base",
-                             hint=hint(quantity, [compact_iri(k) for k in known],
-                                       "list them with `claimkb query run quantities`"))
     relations = [(r["quantity"].value, r["relation"].value, r["other"].value)
                  for r in session.run("quantity-relations").rows]
     if quantity_term is None:
@@ -387,6 +365,8 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
     else:
         q = quantity_term.value
         figures = figures_from_rows(session.run("comparable-values", {"quantity": quantity_term}).rows)
+        if not figures:
+            _known_quantity(session, quantity)
         linked = sorted({o for a, _r, o in relations if a == q} | {a for a, _r, o in relations if o == q})
         related = figures + (figures_from_rows(session.run(
             "comparable-values", {"quantity": [Term.iri(x) for x in linked]}).rows) if linked else [])
@@ -416,6 +396,19 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
                                     reason=row["description"].value))
     out.sort(key=lambda d: (KIND_ORDER.get(d.kind, len(KIND_ORDER)), d.claim, d.other or ""))
     return Records(out, DISAGREEMENT_COLUMNS)
+
+
+def _known_quantity(session: Session, quantity: str) -> None:
+    """A quantity no figure measures must at least be declared; else it is a name mistyped."""
+    from .namespaces import expand
+
+    known = [row["quantity"].value for row in session.run("quantities").rows]
+    if expand(quantity.strip()) not in known:
+        from .suggest import hint
+
+        raise UsageError(f"no measured quantity {quantity!r} in the knowledge base",
+                         hint=hint(quantity, [compact_iri(k) for k in known],
+                                   "list them with `claimkb query run quantities`"))
 
 
 def date_problems(session: Session) -> list[Disagreement]:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from .errors import KbError, UsageError
 from .namespaces import compact
-from .records import Trace, TracedClaim
+from .records import TracedClaim
 from .results import Term
 from .session import Session
 
@@ -116,9 +116,9 @@ def find(session: Session, phrase: str) -> list[Match]:
     return matches
 
 
-def trace_phrase(session: Session, phrase: str) -> Trace:
-    from .answers import traced
-
+def lookup_phrase(session: Session, phrase: str) -> tuple[list[str], dict[str, str], int]:
+    """The matching claims, best first, then their relays (at most LIMIT of them); where each matched;
+    and how many matched in all."""
     if sum(ch.isalpha() for ch in phrase) < MIN_LETTERS:
         raise UsageError(f"{phrase!r} is too short to search for", hint="give a word or more of the quote")
     matches = find(session, phrase)
@@ -134,14 +134,10 @@ def trace_phrase(session: Session, phrase: str) -> Trace:
         if relay not in described:
             described[relay] = f"relays {compact(source)}, which has these words"
             order.append(relay)
-    found = len(order)
-    shown = order[:LIMIT]
-    by_iri = {item.claim.claim: item for item in traced(session, shown)}
-    items = tuple(_marked(by_iri[i], described[i]) for i in shown if i in by_iri)
-    return Trace(phrase, None, None, items, found=found)
+    return order[:LIMIT], described, len(order)
 
 
-def _marked(item: TracedClaim, match: str) -> TracedClaim:
+def marked(item: TracedClaim, match: str) -> TracedClaim:
     """The traced claim with its match, and a mark when its quoted words differ from its source's."""
     differs = [h for h in item.chain if h.depth == 0 and h.wording == "changed"]
     for hop in differs:

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from typing import NamedTuple
 
 from . import rules
 from .errors import KbError, UsageError
+from .namespaces import XSD
 from .numbers import Typed, read_typed, unit_key
-from .records import Trace
 from .results import Term
 from .session import Session
 
@@ -41,6 +42,43 @@ TIMELINE_HINT = "trace follows numbers and phrases; `claimkb timeline` lists the
 _STOP = {"of", "the", "a", "an", "in", "per"}
 
 
+class Lookup(NamedTuple):
+    """What a traced text found, before each claim's chain and comparisons are added (`answers.trace`):
+    the claims in order, and for a number its value, unit and the range it was read as; for a phrase
+    where each claim matched (`matches`) and how many did (`found`)."""
+
+    query: str
+    value: Fraction | None
+    unit: str | None
+    claims: list[str]
+    low: Fraction | None = None
+    high: Fraction | None = None
+    matches: dict[str, str] | None = None
+    found: int | None = None
+
+
+def decimal_term(value: Fraction) -> Term:
+    lexical = format(rules.to_decimal(value), "f")
+    return Term.literal(lexical if "." in lexical else lexical + ".0", XSD.decimal)
+
+
+def nearest_values(session: Session, value: Fraction, count: int = 5) -> str:
+    rows = session.run("values").rows
+    candidates = []
+    for row in rows:
+        try:
+            candidate = Fraction(row["value"].value)
+        except (ValueError, KeyError):
+            continue
+        candidates.append((abs(candidate - value), candidate, row.get("unit")))
+    candidates.sort(key=lambda item: (item[0], item[1]))
+    shown = []
+    for _, candidate, unit in candidates[:count]:
+        number = format(rules.to_decimal(candidate), "f")
+        shown.append(f"{number} {unit.value}" if unit else number)
+    return ", ".join(shown) if shown else "none (the knowledge base states no numbers)"
+
+
 def reads_as_date(text: str) -> bool:
     """"November 5", "5 Nov 2024", "2024-11-05": a month named, or an ISO day."""
     lowered = text.lower()
@@ -48,25 +86,25 @@ def reads_as_date(text: str) -> bool:
         re.search(rf"\b{m}\b", lowered) for m in MONTHS)
 
 
-def trace(session: Session, text: str) -> Trace:
+def lookup(session: Session, text: str) -> Lookup:
+    """The claims `text` finds, read by the rule of the module doc."""
     shown = " ".join(text.split())
     typed = read_typed(text)
     if typed is not None and not (typed.unit and reads_as_date(typed.unit)):
-        return trace_number(session, shown, typed)
+        return lookup_number(session, shown, typed)
     if reads_as_date(text):
         raise UsageError(f"{shown!r} reads as a date, not a number or a phrase", hint=TIMELINE_HINT)
     if any(ch.isdigit() for ch in text):
         raise UsageError(f"{shown!r} is not a number", hint=f"trace takes {ACCEPTED}")
     if any(ch.isalpha() for ch in text):
-        from .phrases import trace_phrase
+        from .phrases import lookup_phrase
 
-        return trace_phrase(session, shown)
+        claims, matches, found = lookup_phrase(session, shown)
+        return Lookup(shown, None, None, claims, matches=matches, found=found)
     raise UsageError(f"{shown!r} is neither a number nor a phrase", hint=f"trace takes {ACCEPTED}")
 
 
-def trace_number(session: Session, shown: str, typed: Typed) -> Trace:
-    from .answers import decimal_term, traced
-
+def lookup_number(session: Session, shown: str, typed: Typed) -> Lookup:
     plain = typed.comparator is None and not typed.percent
     iris: list[str] = []
     low = high = None
@@ -98,7 +136,7 @@ def trace_number(session: Session, shown: str, typed: Typed) -> Trace:
             raise _unit_error(typed, units)
         if not iris:
             raise KbError(f"no claim states a figure in the range of {shown!r}", hint=_nearest_hint(session, typed))
-    return Trace(shown, typed.value, typed.unit, tuple(traced(session, iris)), low, high)
+    return Lookup(shown, typed.value, typed.unit, iris, low, high)
 
 
 def _unit_error(typed: Typed, units: list[str]) -> KbError:
@@ -108,8 +146,6 @@ def _unit_error(typed: Typed, units: list[str]) -> KbError:
 
 
 def _nearest_hint(session: Session, typed: Typed) -> str:
-    from .answers import nearest_values
-
     hint = f"nearest values in the knowledge base: {nearest_values(session, typed.value)}"
     if typed.unit is None and typed.value.denominator == 1 and 1900 <= typed.value <= 2100:
         hint += f"; for a year, {TIMELINE_HINT}"

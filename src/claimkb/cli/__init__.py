@@ -26,9 +26,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from .. import __version__
+        from importlib.metadata import version  # the installed distribution's; tested equal to __version__
 
-        sys.stdout.write(f"claimkb {__version__}\n")
+        sys.stdout.write(f"claimkb {version('claimkb')}\n")
         raise typer.Exit()
 
 
