@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from . import evidence, rules
@@ -18,7 +17,6 @@ from .conflicts import Finder, arithmetic, figures_from_rows
 from .errors import UsageError
 from .namespaces import CKB, CLAIM, QK
 from .namespaces import compact as compact_iri
-from .numbers import parse_number
 from .records import (
     Agent,
     Claim,
@@ -233,16 +231,6 @@ def by_relay(all_hops: list[Hop]) -> dict[str, list[Hop]]:
 
 
 # -- trace ---------------------------------------------------------------------------------------
-
-def parse_traced_value(text: str) -> Fraction:
-    """The value of a number typed for `trace` (the strict reader of `numbers.read_typed`)."""
-    value = parse_number(text)
-    if value is None:
-        from .tracing import ACCEPTED
-
-        raise UsageError(f"{text!r} is not a number", hint=f"trace takes {ACCEPTED}")
-    return value
-
 
 def trace(session: Session, text: str) -> Trace:
     """The claims a number or a phrase finds (`tracing.py` says how the text is read), each with its

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from . import rules
 from .records import Hop
-from .wording import word_changes
 
 # what a figure may start with that stands for its comparator's words (">2/3" is "more than 2/3")
 _SYMBOLS = ("≥", ">=", "≤", "<=", ">", "<", "~", "≈")
@@ -39,6 +38,8 @@ def period_in_words(phrase: str | None, dates: str | None) -> str | None:
 def annotate(hop: Hop, relay_figure: str | None, source_figure: str | None) -> Hop:
     """The hop with the words each side printed for what changed, and each change "old -> new".
     `relay_figure` and `source_figure` are the figures with their hedges in words (`figure_in_words`)."""
+    from .wording import word_changes  # difflib: only when a hop changed
+
     wording: tuple[str, ...] = ()
     if hop.wording == "changed" and hop.relay_quote is not None and hop.source_quote is not None:
         wording = tuple(str(c) for c in word_changes(hop.source_quote, hop.relay_quote))
