@@ -354,7 +354,7 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
         q = quantity_term.value
         figures = figures_from_rows(session.run("comparable-values", {"quantity": quantity_term}).rows)
         if not figures:
-            _known_quantity(session, quantity)
+            _known_quantity(session, quantity or q)
         linked = sorted({o for a, _r, o in relations if a == q} | {a for a, _r, o in relations if o == q})
         related = figures + (figures_from_rows(session.run(
             "comparable-values", {"quantity": [Term.iri(x) for x in linked]}).rows) if linked else [])
