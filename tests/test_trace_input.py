@@ -153,9 +153,9 @@ def test_phrases_match_however_they_are_cased_spaced_or_quoted(cli):
 
 def test_the_threshold_is_documented_and_a_weaker_match_is_left_out():
     assert phrases.THRESHOLD == 85
-    texts = {"quotation": "bits of meat to flight into the meat grinder"}
+    texts = {"quotation": ["bits of meat to flight into the meat grinder"]}
     assert phrases.best_match("fling into the grinder", "claim:x", texts) is None  # partial ratio 77
-    found = phrases.best_match("party explains the pace", "claim:y", {"text": "which partly explains the pace"})
+    found = phrases.best_match("party explains the pace", "claim:y", {"text": ["which partly explains the pace"]})
     assert found is not None and not found.exact and found.score >= phrases.THRESHOLD
 
 

@@ -78,39 +78,37 @@ def _words_at(text: str, where: list[int], start: int, end: int) -> str:
     return " ".join(text[a:b].split())
 
 
-def best_match(phrase: str, claim: str, texts: dict[str, str]) -> Match | None:
+def best_match(phrase: str, claim: str, texts: dict[str, list[str]]) -> Match | None:
     """The best place `phrase` (already folded) is found in a claim's texts, or None."""
     from rapidfuzz import fuzz
 
     best: Match | None = None
     for key, label in FIELDS:
-        text = texts.get(key)
-        if not text:
-            continue
-        folded, where = fold(text)
-        at = folded.find(phrase)
-        if at >= 0:
-            found = Match(claim, True, 100.0, label, _words_at(text, where, at, at + len(phrase)))
-        else:
-            aligned = fuzz.partial_ratio_alignment(phrase, folded, score_cutoff=THRESHOLD)
-            if aligned is None:
-                continue
-            found = Match(claim, False, aligned.score, label,
-                          _words_at(text, where, aligned.dest_start, aligned.dest_end))
-        if best is None or (found.exact, found.score) > (best.exact, best.score):
-            best = found
+        for text in texts.get(key, []):
+            folded, where = fold(text)
+            at = folded.find(phrase)
+            if at >= 0:
+                found = Match(claim, True, 100.0, label, _words_at(text, where, at, at + len(phrase)))
+            else:
+                aligned = fuzz.partial_ratio_alignment(phrase, folded, score_cutoff=THRESHOLD)
+                if aligned is None:
+                    continue
+                found = Match(claim, False, aligned.score, label,
+                              _words_at(text, where, aligned.dest_start, aligned.dest_end))
+            if best is None or (found.exact, found.score) > (best.exact, best.score):
+                best = found
     return best
 
 
 def find(session: Session, phrase: str) -> list[Match]:
     """Every claim whose words contain the phrase exactly or nearly, best first."""
     folded, _ = fold(phrase)
-    texts: dict[str, dict[str, str]] = {}
+    texts: dict[str, dict[str, list[str]]] = {}
     for row in session.run("claim-texts").rows:
         entry = texts.setdefault(row["claim"].value, {})
         for key, _label in FIELDS:
-            if key in row and key not in entry:
-                entry[key] = row[key].value
+            if key in row and row[key].value not in entry.setdefault(key, []):
+                entry[key].append(row[key].value)
     matches = [m for claim, found in texts.items() if (m := best_match(folded, claim, found)) is not None]
     matches.sort(key=lambda m: (not m.exact, -m.score, m.claim))
     return matches
