@@ -92,7 +92,7 @@ REFUSED = [
      'Hint: the claims with this figure state it in km2: trace "1146 km2", or the number alone'),
     (["trace", "1146 km"], 1, "Error: no claim states 1146 in 'km'",
      'Hint: the claims with this figure state it in km2: trace "1146 km2", or the number alone'),
-    (["trace", "1.2 million"], 1, "Error: no claim states a figure in the range of '1.2 million'",
+    (["trace", "1.2 million"], 1, "Error: no claim states a figure in 1,150,000 to 1,250,000 ('1.2 million')",
      "Hint: nearest values in the knowledge base: 701650 persons, 700390 persons, 696000 persons, "
      "615000 persons, 600000 persons"),
     (["trace", "November 5"], 2, "Error: 'November 5' reads as a date, not a number or a phrase",

@@ -135,7 +135,8 @@ def lookup_number(session: Session, shown: str, typed: Typed) -> Lookup:
         if not iris and typed.unit and units:
             raise _unit_error(typed, units)
         if not iris:
-            raise KbError(f"no claim states a figure in the range of {shown!r}", hint=_nearest_hint(session, typed))
+            span = " to ".join(rules.number_text(b) if b is not None else "any" for b in (low, high))
+            raise KbError(f"no claim states a figure in {span} ({shown!r})", hint=_nearest_hint(session, typed))
     return Lookup(shown, typed.value, typed.unit, iris, low, high)
 
 
