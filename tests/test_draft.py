@@ -318,4 +318,6 @@ def test_the_readme_worked_example_review_leaves_the_disagreements_it_shows(cli,
         ("beyond implied range", "D01-seed-c07", "D05-c1"),
         ("misreported relay", "D01-seed-c07", "D05-c2"),
         ("misreported relay", "D01-seed-c08", "D05-c3"),
+        # the draft does not link the Starmer quote to the speech: the unlinked misquote is found instead
+        ("possible misquote (not linked)", "D01-seed-c05", "D04-c1"),
     }

@@ -10,15 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
-from . import rules
+from . import evidence, rules
 from .conflicts import Finder, arithmetic, figures_from_rows
-from .errors import KbError, UsageError
-from .namespaces import CKB, CLAIM, QK, XSD
+from .errors import UsageError
+from .namespaces import CKB, CLAIM, QK
 from .namespaces import compact as compact_iri
-from .numbers import parse_number
 from .records import (
     DISAGREEMENT_COLUMNS,
     Agent,
@@ -34,6 +32,7 @@ from .records import (
 )
 from .results import ResultTable, Term
 from .session import Session
+from .tracing import decimal_term, lookup, nearest_values  # noqa: F401 - decimal_term, nearest_values: once here
 
 COMPARED_SHOWN = 50  # comparisons listed per traced claim; the totals are always complete
 
@@ -172,7 +171,12 @@ def hops(table: ResultTable) -> list[Hop]:
             relay_hedge=hedges["relay"], source_hedge=hedges["source"],
             relay_quote=_v(r, "relayQuote"), source_quote=_v(r, "sourceQuote"),
             value=STATES[changes["value"]], period=STATES[changes["period"]], hedge=STATES[changes["hedge"]],
-            quantity=STATES[changes["quantity"]], wording=STATES[changes["wording"]], reason="")
+            quantity=STATES[changes["quantity"]], wording=STATES[changes["wording"]], reason="",
+            relay_period_phrase=_v(r, "relayPeriodPhrase"), source_period_phrase=_v(r, "sourcePeriodPhrase"))
+        if hop.changed:
+            hop = evidence.annotate(hop, *(evidence.figure_in_words(
+                _s(r, f"{side}AsWritten"), _s(r, f"{side}Comparator"), _s(r, f"{side}Unit"))
+                for side in ("relay", "source")))
         out.append(hop._replace(reason=hop_reason(hop)))
     return out
 
@@ -194,11 +198,11 @@ def hop_reason(hop: Hop) -> str:
     if hop.quantity == "changed":
         parts.append(f"measured quantity {QK.local(hop.source_quantity)} -> {QK.local(hop.relay_quantity)}")
     if hop.period == "changed":
-        parts.append(f"period {hop.source_period} -> {hop.relay_period}")
+        parts.append(evidence.period_reason(hop))
     if hop.hedge == "changed":
         parts.append(f"hedge \"{hop.source_hedge or 'none'}\" -> \"{hop.relay_hedge or 'none'}\"")
     if hop.wording == "changed":
-        parts.append("quoted words differ from the source's")
+        parts.append(evidence.wording_reason(hop))
     return "; ".join(parts)
 
 
@@ -233,27 +237,17 @@ def by_relay(all_hops: list[Hop]) -> dict[str, list[Hop]]:
 
 # -- trace ---------------------------------------------------------------------------------------
 
-def parse_traced_value(text: str) -> Fraction:
-    value = parse_number(text)
-    if value is None:
-        raise UsageError(f"{text!r} is not a number",
-                         hint="write it as 701650, 701,650, 1146 sq km, 10k or two-thirds")
-    return value
-
-
-def decimal_term(value: Fraction) -> Term:
-    lexical = format(rules.to_decimal(value), "f")
-    return Term.literal(lexical if "." in lexical else lexical + ".0", XSD.decimal)
-
-
 def trace(session: Session, text: str) -> Trace:
-    value = parse_traced_value(text)
-    found = session.run("claims-with-value", {"value": decimal_term(value)})
-    if not found.rows:
-        raise KbError(f"no claim carries the value {text.strip()!r}",
-                      hint=f"nearest values in the knowledge base: {nearest_values(session, value)}")
-    iris = list(dict.fromkeys(row["claim"].value for row in found.rows))
-    return Trace(text.strip(), value, None, tuple(traced(session, iris)))
+    """The claims a number or a phrase finds (`tracing.py` says how the text is read), each with its
+    chain and comparisons; for a phrase, in the order of the match, each with where it matched."""
+    found = lookup(session, text)
+    items = traced(session, found.claims)
+    if found.matches is not None:
+        from .phrases import marked
+
+        by_iri = {item.claim.claim: item for item in items}
+        items = [marked(by_iri[iri], found.matches[iri]) for iri in found.claims if iri in by_iri]
+    return Trace(found.query, found.value, found.unit, tuple(items), found.low, found.high, found.found)
 
 
 BATCH = 200  # claims bound in one query: a planner given thousands of values at once slows down steeply
@@ -327,27 +321,14 @@ def comparisons(finder: Finder, claim: str) -> tuple[tuple[Comparison, ...], dic
     return tuple(out), totals
 
 
-def nearest_values(session: Session, value: Fraction, count: int = 5) -> str:
-    rows = session.run("values").rows
-    candidates = []
-    for row in rows:
-        try:
-            candidate = Fraction(row["value"].value)
-        except (ValueError, KeyError):
-            continue
-        candidates.append((abs(candidate - value), candidate, row.get("unit")))
-    candidates.sort(key=lambda item: (item[0], item[1]))
-    shown = []
-    for _, candidate, unit in candidates[:count]:
-        number = format(rules.to_decimal(candidate), "f")
-        shown.append(f"{number} {unit.value}" if unit else number)
-    return ", ".join(shown) if shown else "none (the knowledge base states no numbers)"
-
-
 def claim_detail(session: Session, text: str) -> TracedClaim:
     found = traced(session, [claim_iri(text)])
     if not found:
-        raise UsageError(f"no claim {text!r} in the knowledge base", hint="list claims with `claimkb timeline`")
+        from .suggest import hint
+
+        known = [compact_iri(row["claim"].value).removeprefix("claim:") for row in session.run("claim-texts").rows]
+        raise UsageError(f"no claim {text!r} in the knowledge base",
+                         hint=hint(text.strip().removeprefix("claim:"), known, "list claims with `claimkb timeline`"))
     return found[0]
 
 
@@ -377,7 +358,10 @@ def find_claimant(session: Session, name: str) -> dict[str, Term]:
         names = "; ".join(r["label"].value for r in partial)
         raise UsageError(f"{name!r} matches several claimants: {names}",
                          hint="give more of the name, or the claimant's IRI")
-    raise UsageError(f"no claimant matches {name!r}", hint="list claimants with `claimkb who`")
+    from .suggest import hint
+
+    known = [r["label"].value for r in agents] + [compact_iri(r["agent"].value) for r in agents]
+    raise UsageError(f"no claimant matches {name!r}", hint=hint(wanted, known, "list claimants with `claimkb who`"))
 
 
 # -- disagreements -------------------------------------------------------------------------------
@@ -385,7 +369,7 @@ def find_claimant(session: Session, name: str) -> dict[str, Term]:
 KIND_ORDER = {kind: i for i, kind in enumerate((
     rules.CONFLICT, rules.FALLS, rules.PART_EXCEEDS, rules.AVERAGE_TIMES_DAYS, rules.PARTS_VS_TOTAL,
     rules.INCREMENT_VS_TOTALS, rules.BEYOND, rules.ASSERTED_AFTER_PUBLICATION, rules.PERIOD_AFTER_ASSERTION,
-    "misreported relay", "curated contradiction"))}
+    "misreported relay", "possible misquote (not linked)", "curated contradiction"))}
 
 
 def disagreements(session: Session, quantity: str | None = None) -> Records[Disagreement]:
@@ -402,7 +386,12 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
         q = coerce(session.catalogue.get("comparable-values").param("quantity"), quantity).value
     tables = tables_of(session)
     out = tables.findings(q) if tables is not None else derived_findings(session, q)
+    if q is not None and not out:
+        _known_quantity(session, quantity or q)
     if q is None:
+        from .misquotes import disagreements as unlinked_misquotes
+
+        out += unlinked_misquotes(session)
         for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows:
             out.append(Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
                                     other=row["other"].value, claim_value=None, other_value=None,
@@ -465,11 +454,25 @@ def misreported(hops_: list[Hop]) -> list[Disagreement]:
     return [Disagreement(
         kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
         other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
-        reason=f"relays {compact_iri(hop.source)}: {hop.reason}") for hop in hops_ if hop.changed]
+        reason=f"relays {compact_iri(hop.source)}: {hop.reason}", claim_words=hop.relay_words,
+        other_words=hop.source_words, changes=hop.changes) for hop in hops_ if hop.changed]
 
 
 def finding_order(d: Disagreement) -> tuple:
     return (KIND_ORDER.get(d.kind, len(KIND_ORDER)), d.claim, d.other or "")
+
+
+def _known_quantity(session: Session, quantity: str) -> None:
+    """A quantity no figure measures must at least be declared; else it is a name mistyped."""
+    from .namespaces import expand
+
+    known = [row["quantity"].value for row in session.run("quantities").rows]
+    if expand(quantity.strip()) not in known:
+        from .suggest import hint
+
+        raise UsageError(f"no measured quantity {quantity!r} in the knowledge base",
+                         hint=hint(quantity, [compact_iri(k) for k in known],
+                                   "list them with `claimkb query run quantities`"))
 
 
 def date_problems(session: Session) -> list[Disagreement]:

@@ -85,9 +85,10 @@ class KnowledgeBase:
     # -- reading ---------------------------------------------------------------------------------
 
     def trace(self, value: str) -> Trace:
-        """The claims carrying a number (typed however a person writes it), each with its relay chain to
-        the earliest claim in the knowledge base and its comparisons with the other figures of its
-        measured quantity."""
+        """The claims carrying a number (typed however a person writes it: "701,650", "about 700,000",
+        "67%") or whose words contain a phrase ("meat grinder"), each with its relay chain to the earliest
+        claim in the knowledge base and its comparisons with the other figures of its measured quantity.
+        `tracing.py` states how the text is read."""
         return answers.trace(self.session, value)
 
     def claim(self, claim_id: str) -> TracedClaim:

@@ -132,11 +132,12 @@ class Catalogue:
         known = self._parsed.get(name)
         if known is not None:
             return known
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", name):
-            raise UsageError(f"no query named {name!r}", hint="see `claimkb query list`")
         path = self.folder / f"{name}.rq"
-        if not path.is_file():
-            raise UsageError(f"no query named {name!r}", hint="see `claimkb query list`")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", name) or not path.is_file():
+            from .suggest import hint
+
+            known = self.names() + [f"checks/{n}" for n in self.check_names()]
+            raise UsageError(f"no query named {name!r}", hint=hint(name, known, "see `claimkb query list`"))
         query = self._parsed[name] = parse_query_file(path, name)
         return query
 

@@ -282,6 +282,15 @@ class Hop(NamedTuple):
     quantity: str
     wording: str
     reason: str
+    # the words as printed, where something changed: the relay's and the source's (both quotes when the
+    # wording changed, else the figure with its hedge in words and the period's phrase), and each
+    # changed span "old -> new" ("fling -> flight", "more than 2/3 -> around two-thirds")
+    wording_changes: tuple[str, ...] = ()  # the quoted words' changes alone
+    relay_words: str | None = None
+    source_words: str | None = None
+    changes: tuple[str, ...] = ()
+    relay_period_phrase: str | None = None  # the period as the claim words it ("now", "October")
+    source_period_phrase: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -308,9 +317,11 @@ class TracedClaim(NamedTuple):
     earliest: tuple[str, ...]  # the claims the chain ends at: the earliest the knowledge base has
     compared: tuple[Comparison, ...]
     totals: dict[str, int]  # relation -> how many figures of the quantity have it
+    match: str | None = None  # for a phrase: where and how the words were found (see phrases.py)
 
     def flat(self) -> dict[str, str]:
         out = self.claim.flat()
+        out["match"] = self.match or ""
         out["chain"] = " ; ".join(f"{h.relay} -> {h.source}" + (f" [{h.reason}]" if h.reason else "")
                                   for h in self.chain)
         out["earliest"] = " ".join(self.earliest)
@@ -324,20 +335,25 @@ class TracedClaim(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         """The claim's fields, then its chain, the claims the chain ends at, and its comparisons."""
         return {**self.claim.to_dict(), "chain": plain(self.chain), "earliest": list(self.earliest),
-                "compared": plain(self.compared), "totals": dict(self.totals)}
+                "compared": plain(self.compared), "totals": dict(self.totals), "match": self.match}
 
 
-TRACE_COLUMNS = CLAIM_COLUMNS + ["chain", "earliest", "agree", "numeric_conflict", "beyond_implied_range"]
+TRACE_COLUMNS = CLAIM_COLUMNS + ["chain", "earliest", "agree", "numeric_conflict", "beyond_implied_range", "match"]
 
 
 @record
 class Trace(NamedTuple):
-    """The claims carrying a number (or a phrase), each with its chain and its comparisons."""
+    """The claims carrying a number (or a phrase), each with its chain and its comparisons. For a
+    number typed as a range ("about 700,000", "67%"), `low` and `high` are what it allows; for a phrase
+    `value` is None."""
 
     query: str
     value: Fraction | None
     unit: str | None
     claims: tuple[TracedClaim, ...]
+    low: Fraction | None = None
+    high: Fraction | None = None
+    found: int | None = None  # for a phrase: how many claims matched (at most phrases.LIMIT are traced)
 
     def records(self) -> Records[TracedClaim]:
         return Records(self.claims, TRACE_COLUMNS)
@@ -358,6 +374,11 @@ class Disagreement(NamedTuple):
     reason: str
     claim_count: int = 1
     other_count: int = 1
+    # the words as printed on each side (both quotes, or both figures and periods) and each changed span
+    # "old -> new", for relays and quotes; None and () for findings on figures alone
+    claim_words: str | None = None
+    other_words: str | None = None
+    changes: tuple[str, ...] = ()
 
 
 DISAGREEMENT_COLUMNS = list(Disagreement._fields)

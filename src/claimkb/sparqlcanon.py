@@ -712,7 +712,8 @@ def canonicalise(query: str) -> Canonical:
         if name in ("AskQuery", "ConstructQuery", "DescribeQuery"):
             if _g(body, "datasetClause"):
                 raise Refused(FROM_REFUSED, hint=HINT)
-            raise InputError("only SELECT queries are supported here",
+            form = name.removesuffix("Query").upper()
+            raise UsageError(f"only SELECT queries are supported here, not {form}",
                              hint="rewrite it as SELECT; ASK, CONSTRUCT and DESCRIBE are not shown as tables")
         raise Refused(f"unexpected query form {name}")
     writer = _Writer(prologue)

@@ -96,6 +96,7 @@ def push(
 
       claimkb push --endpoint http://127.0.0.1:7878/query
 
+      \b
       claimkb push --endpoint http://127.0.0.1:3030/kb/query --store http://127.0.0.1:3030/kb/data
     """
     if not endpoint:

@@ -181,7 +181,8 @@ def by_claimant(db: sqlite3.Connection) -> Iterator[tuple[str, tuple, Row]]:
 
 SIDE = {"Quantity": "measures", "Formulaic": "formulaic", "Value": "value", "AsWritten": "written", "Unit": "unit",
         "Low": "low", "High": "high"}
-SIDE_PERIOD = {"PeriodStart": "start", "PeriodEnd": "end", "AsOfStart": "asof_start", "AsOfEnd": "asof_end",
+SIDE_PERIOD = {"PeriodStart": "start", "PeriodEnd": "end", "PeriodPhrase": "phrase", "AsOfStart": "asof_start",
+               "AsOfEnd": "asof_end",
                "WindowStart": "ws", "WindowEnd": "we", "StartLow": "wsl", "StartHigh": "wsh", "EndLow": "wel",
                "EndHigh": "weh"}
 HOP_CLAIM = ["s", "text", "appearance", "author", "quantity", "period", "band", "hedge", "quotation", "quoted"]

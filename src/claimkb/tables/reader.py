@@ -154,7 +154,8 @@ class Tables:
         else:
             rows = self.db.execute("SELECT f.row FROM finding_quantity q JOIN finding f ON f.position = q.position "
                                    "WHERE q.quantity = ? ORDER BY q.position", (quantity,))
-        return [Disagreement(*json.loads(row)) for (row,) in rows]
+        return [Disagreement._make(tuple(v) if isinstance(v, list) else v for v in json.loads(row))
+                for (row,) in rows]
 
 
 class FigureIndex:
