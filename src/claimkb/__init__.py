@@ -28,7 +28,7 @@ _PUBLIC = {
     "Agent": "records", "Claim": "records", "Claimant": "records", "ClaimSummary": "records",
     "Comparison": "records", "Disagreement": "records", "Finding": "records", "Hop": "records",
     "Records": "records", "Report": "records", "Trace": "records", "TracedClaim": "records",
-    "Uncompared": "records",
+    "Uncompared": "records", "Verdict": "records",
 }
 
 __all__ = ["__version__", *_PUBLIC]

@@ -28,6 +28,7 @@ from .records import (
     Records,
     Trace,
     TracedClaim,
+    Verdict,
     DISAGREEMENT_COLUMNS,
     value_of,
 )
@@ -255,11 +256,32 @@ def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
     found = claims(session.run("claims", {"claim": terms}))
     index = by_relay(hops(session.run("relay-hops", {"claim": terms})))
     finder = Finder(*figures_near(session, terms))
+    reviews = verdicts(session.run("reviews", {"claim": terms}))
     out = []
     for claim in found:
         hop_chain = chain(index, claim.claim)
         compared, totals = comparisons(finder, claim.claim)
-        out.append(TracedClaim(claim, hop_chain, earliest(hop_chain), compared, totals))
+        out.append(TracedClaim(claim, hop_chain, earliest(hop_chain), compared, totals,
+                               tuple(reviews.get(claim.claim, ()))))
+    return out
+
+
+def verdicts(table: ResultTable) -> dict[str, list[Verdict]]:
+    """`reviews.rq` rows (one per review and claimant) as Verdict records, by reviewed claim."""
+    out: dict[str, list[Verdict]] = {}
+    seen: set[str] = set()
+    for row in table.rows:
+        review = row["review"].value
+        if review in seen:
+            continue
+        seen.add(review)
+        claim = row["claim"].value
+        out.setdefault(claim, []).append(Verdict(
+            review=review, claim=claim, rating=_s(row, "ratingName") or "", rating_value=_v(row, "ratingValue"),
+            best_rating=_v(row, "bestRating"), worst_rating=_v(row, "worstRating"),
+            explanation=_v(row, "ratingExplanation"), url=_s(row, "url") or "", author=_s(row, "reviewerIri"),
+            author_label=_v(row, "reviewer"), published=_v(row, "datePublished"),
+            claim_reviewed=_v(row, "claimReviewed") or ""))
     return out
 
 

@@ -216,6 +216,9 @@ class Agent:
     kind: str
     type: str = "organization"
     url: str | None = None
+    # IRIs the source gave for it (an @id, sameAs links): used to find it among the agents the knowledge
+    # base has, never written
+    aliases: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         _check_id(self.id, "agent id")

@@ -1,5 +1,6 @@
 """Options shared by every command, defined once. The format choices are built from the renderer
-registry (`render.RENDERERS`) and the export table (`export.EXPORT_FORMATS`)."""
+registry (`render.RENDERERS`), the picture table (`pictures.PICTURES`, for `trace` and `claim` only) and
+the export table (`export.EXPORT_FORMATS`)."""
 
 
 from enum import Enum
@@ -8,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..pictures import PICTURES
 from ..render import FORMATS
 
 Format = Enum("Format", {name.replace("-", "_"): name for name in FORMATS}, type=str)  # type: ignore[misc]
@@ -15,6 +17,14 @@ Format = Enum("Format", {name.replace("-", "_"): name for name in FORMATS}, type
 FormatOpt = Annotated[
     Format,
     typer.Option("--format", "-f", help="Output: table for people; json, jsonl, csv, tsv, sparql-json for tools."),
+]
+# `trace` and `claim` also draw their chain: the normal formats plus the picture formats
+PictureFormat = Enum("PictureFormat", {name.replace("-", "_"): name for name in (*FORMATS, *PICTURES)},  # type: ignore[misc]
+                     type=str)
+PictureFormatOpt = Annotated[
+    PictureFormat,
+    typer.Option("--format", "-f", help="Output: table for people; json, jsonl, csv, tsv, sparql-json for tools; "
+                 "svg (a picture of the chain, drawn without any other program), dot (Graphviz) or mermaid."),
 ]
 WideOpt = Annotated[
     bool,

@@ -14,7 +14,8 @@ import typer
 from ..errors import UsageError
 from . import output
 from .context import open_kb
-from .options import EndpointOpt, Format, FormatOpt, KbOpt, RawCellsOpt, TimeoutOpt, WideOpt
+from .options import (EndpointOpt, Format, FormatOpt, KbOpt, PictureFormat, PictureFormatOpt, RawCellsOpt, TimeoutOpt,
+                      WideOpt)
 
 app = typer.Typer()
 
@@ -22,7 +23,7 @@ app = typer.Typer()
 @app.command()
 def trace(
     value: Annotated[str, typer.Argument(help="The number as typed or as written: 701650, 701,650, 1146 sq km, two-thirds, 10k.")],
-    fmt: FormatOpt = Format.table,
+    fmt: PictureFormatOpt = PictureFormat.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 30.0,
@@ -33,7 +34,8 @@ def trace(
     For each claim: statement, value with comparator and unit, claimant and kind, dates (asserted,
     published, period), document and publisher, the exact quote, the relay chain hop by hop to the
     earliest claim in the knowledge base (what changed at each hop), and the other claims about the
-    same measured quantity with their relation (agree, numeric conflict, beyond an implied range, ...).
+    same measured quantity with their relation (agree, numeric conflict, beyond an implied range, ...),
+    and any fact-checker's verdict. `--format svg|dot|mermaid` draws the chain instead.
 
     Examples:
 
@@ -42,6 +44,8 @@ def trace(
       claimkb trace "1,146 sq km"
 
       claimkb trace two-thirds --format json
+
+      claimkb trace 701650 --format svg > trace.svg
     """
     from .. import views  # noqa: F401 - registers the trace layout
 
@@ -118,19 +122,23 @@ def disagreements(
 @app.command()
 def claim(
     claim_id: Annotated[str, typer.Argument(metavar="ID", help="A claim id (D01-c02), prefixed name or IRI.")],
-    fmt: FormatOpt = Format.table,
+    fmt: PictureFormatOpt = PictureFormat.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 30.0,
     raw_cells: RawCellsOpt = False,
 ) -> None:
-    """Everything recorded about one claim: statement, claimant, dates, value, quote, chain.
+    """Everything recorded about one claim: statement, claimant, dates, value, quote, chain, verdicts.
+
+    `--format svg|dot|mermaid` draws its chain and the conflicting figures of its quantity.
 
     Examples:
 
       claimkb claim D01-c02
 
       claimkb claim D01-c11 --format json
+
+      claimkb claim D01-c08 --format mermaid
     """
     from .. import views  # noqa: F401 - registers the claim layout
 
