@@ -217,6 +217,9 @@ ERRORS = [
     (["trace", "meat"], 2, "Error: 'meat' is not a number"),
     (["trace", "701650", "--format", "xml"], 2,
      "Error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'jsonl', 'csv', "
+     "'tsv', 'sparql-json', 'svg', 'dot', 'mermaid'."),
+    (["who", "--format", "svg"], 2,
+     "Error: Invalid value for '--format' / '-f': 'svg' is not one of 'table', 'json', 'jsonl', 'csv', "
      "'tsv', 'sparql-json'."),
     (["trace"], 2, "Error: Missing argument 'VALUE'."),
     (["sparql", "SELECT * WHERE { ?s ?p }"], 1, "Error: the query does not parse: error at 1:25: expected one of LATERAL, SERVICE, [_]"),

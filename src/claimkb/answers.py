@@ -381,19 +381,26 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
     hop_params: dict[str, Any] = {"changed": "true"}
     if quantity_term is not None:
         hop_params["quantity"] = quantity_term
-    for hop in hops(session.run("relay-hops", hop_params)):
-        if not hop.changed:
-            continue
-        out.append(Disagreement(
-            kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
-            other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
-            reason=f"relays {compact_iri(hop.source)}: {hop.reason}"))
+    out += misreported(hops(session.run("relay-hops", hop_params)))
     if quantity_term is None:
-        for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows:
-            out.append(Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
-                                    other=row["other"].value, claim_value=None, other_value=None,
-                                    reason=row["description"].value))
+        out += curated(session)
     return Records(out, DISAGREEMENT_COLUMNS)
+
+
+def misreported(all_hops: Iterable[Hop]) -> list[Disagreement]:
+    """The hops where something changed, as disagreements (`claimkb report` passes every hop it read)."""
+    return [Disagreement(
+        kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
+        other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
+        reason=f"relays {compact_iri(hop.source)}: {hop.reason}") for hop in all_hops if hop.changed]
+
+
+def curated(session: Session) -> list[Disagreement]:
+    """The contradictions curators recorded between two claims."""
+    return [Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
+                         other=row["other"].value, claim_value=None, other_value=None,
+                         reason=row["description"].value)
+            for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows]
 
 
 def as_decimal(value: Any) -> Decimal | None:

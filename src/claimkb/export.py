@@ -158,7 +158,7 @@ def _claimreviews(kb: Session) -> list[tuple[str, dict]]:
                     appearance["url"] = v("appearanceUrl")
                 if "appearanceHeadline" in row:
                     appearance["headline"] = v("appearanceHeadline")
-            item: dict = {"@type": "Claim", "text": v("claimText"), "appearance": appearance}
+            item: dict = {"@type": "Claim", "@id": v("claim"), "text": v("claimText"), "appearance": appearance}
             if "firstAppearance" in row:
                 item["firstAppearance"] = {"@type": "CreativeWork", "url": v("firstAppearance")}
             if "asserted" in row:

@@ -70,23 +70,23 @@ def _dated(document: str | None, day: Any) -> str:
 
 
 def hop_label(hop: Hop) -> tuple[str, ...]:
-    """What a hop changed, one short line per change: 'period 2024-11-01 -> 2024-10-25..2024-10-31'."""
+    """What a hop changed, one short line per change: 'period 2024-11-01 → 2024-10-25..2024-10-31'."""
     lines = ["quotes" if hop.quoted else "relays"]
     if hop.value == "changed":
-        lines.append(f"value {hop.source_figure} -> {hop.relay_figure}")
+        lines.append(f"value {hop.source_figure} → {hop.relay_figure}")
     if hop.quantity == "changed":
-        lines.append(f"quantity {QK.local(hop.source_quantity) or hop.source_quantity} -> "
+        lines.append(f"quantity {QK.local(hop.source_quantity) or hop.source_quantity} → "
                      f"{QK.local(hop.relay_quantity) or hop.relay_quantity}")
     if hop.period == "changed":
-        lines.append(f"period {hop.source_period} -> {hop.relay_period}")
+        lines.append(f"period {hop.source_period} → {hop.relay_period}")
     if hop.hedge == "changed":
-        lines.append(f"hedge {hop.source_hedge or 'none'} -> {hop.relay_hedge or 'none'}")
+        lines.append(f"hedge {hop.source_hedge or 'none'} → {hop.relay_hedge or 'none'}")
     if hop.wording == "changed":
         from . import worddiff
 
         words = (worddiff.changes(hop.source_quote, hop.relay_quote, part=True)
                  if hop.source_quote and hop.relay_quote else [])
-        lines.append("words " + ("; ".join(words) if words else "differ"))
+        lines.append("words " + ("; ".join(w.replace(" -> ", " → ") for w in words) if words else "differ"))
     if len(lines) == 1:
         lines.append("nothing changed")
     return tuple(lines)
@@ -145,6 +145,9 @@ def picture(answer: Trace | TracedClaim) -> Picture:
             if unshown > 0:
                 counts.append(f"{unshown} more")
             notes.append(f"{compact(item.claim.claim)}: same quantity, not drawn: {', '.join(counts)}")
+    if len(notes) > 3:
+        notes = [f"{len(notes)} of these claims have figures of the same quantity that do not conflict; they "
+                 "are not drawn (see `claimkb claim ID`)"]
     return Picture(title, tuple(boxes.values()), tuple(arrows.values()), tuple(notes))
 
 
@@ -227,20 +230,36 @@ def layout(pic: Picture) -> dict[str, tuple[float, float]]:
     top = max(layer.values(), default=-1)
     for key in keys:
         layer.setdefault(key, top + 1)
+    columns = sorted(set(layer.values()))
+    order = {c: [k for k in keys if layer[k] == c] for c in columns}
+    compared_tails = {k: [a.tail for a in pic.arrows if a.head == k] for k in keys if box_of[k].role == "compared"}
+
+    def neighbours(k: str, upward: bool) -> list[str]:
+        if box_of[k].role == "compared":
+            return compared_tails[k]
+        return tails[k] if upward else heads[k]
+
+    def by_mean(members: list[str], upward: bool) -> list[str]:
+        rank = {k: i for c in columns for i, k in enumerate(order[c])}
+        def mean(k: str) -> float:
+            near = neighbours(k, upward)
+            return sum(rank[n] for n in near) / len(near) if near else rank[k]
+        return sorted(members, key=lambda k: (mean(k), rank[k]))
+
+    for _ in range(2):  # barycentre sweeps: fewer crossings
+        for c in reversed(columns[:-1]):
+            order[c] = by_mean(order[c], upward=True)
+        for c in columns[1:]:
+            order[c] = by_mean(order[c], upward=False)
     pos: dict[str, tuple[float, float]] = {}
-    for column in sorted(set(layer.values()), reverse=True):
-        members = [k for k in keys if layer[k] == column]
-        wanted: dict[str, float | None] = {}
-        for k in members:
-            near = ([a.tail for a in pic.arrows if a.head == k] if box_of[k].role == "compared" else tails[k])
-            placed = [t for t in near if t in pos]
-            wanted[k] = (sum(pos[t][1] + _height(box_of[t]) / 2 for t in placed) / len(placed)) if placed else None
-        order = sorted(members, key=lambda k: (wanted[k] is None, wanted[k] or 0.0, keys.index(k)))
+    for c in columns:  # sources stacked first, then each relay level with what it relays, pushed down
         y_next = 0.0
-        for k in order:
+        for k in order[c]:
+            near = [n for n in (compared_tails[k] if box_of[k].role == "compared" else heads[k]) if n in pos]
+            wanted = (sum(pos[n][1] + _height(box_of[n]) / 2 for n in near) / len(near)) if near else None
             h = _height(box_of[k])
-            y = y_next if wanted[k] is None else max(y_next, wanted[k] - h / 2)
-            pos[k] = (MARGIN + column * (BOX_W + GAP), y)
+            y = y_next if wanted is None else max(y_next, wanted - h / 2)
+            pos[k] = (MARGIN + c * (BOX_W + GAP), y)
             y_next = y + h + ROW_GAP
     return pos
 
@@ -365,6 +384,9 @@ def draw(pic: Picture, *, link: Callable[[str], str | None] | None = None, ids: 
 
 # -- Graphviz DOT and Mermaid ---------------------------------------------------------------------
 
+TEXT_LINE = 60  # characters of a box's line in DOT and Mermaid (the whole text is in the tooltip)
+
+
 def _dot_text(text: str) -> str:
     return clean(text).replace("\\", "\\\\").replace('"', '\\"')
 
@@ -380,7 +402,7 @@ def dot(answer: Trace | TracedClaim) -> str:
         fill, stroke, dash = STYLE[box.role]
         lines = [box.title, *box.lines, *(f"verdict: {v}" for v in box.verdicts)]
         style = ', style="rounded,filled,dashed"' if dash else ""
-        text = "\\n".join(_dot_text(line) for line in lines)
+        text = "\\n".join(_dot_text(fit(line, TEXT_LINE)) for line in lines)
         out.append(f'  {names[box.key]} [label="{text}", '
                    f'tooltip="{_dot_text(box.tip or box.title)}", fillcolor="{fill}", color="{stroke}"{style}];\n')
     for arrow in pic.arrows:
@@ -412,7 +434,7 @@ def mermaid(answer: Trace | TracedClaim) -> str:
     names = {b.key: f"n{i}" for i, b in enumerate(pic.boxes)}
     out = [f"%% {_mermaid_text(pic.title)}\n", "flowchart RL\n"]
     for box in pic.boxes:
-        lines = [f"<b>{_mermaid_text(box.title)}</b>", *(_mermaid_text(line) for line in box.lines),
+        lines = [f"<b>{_mermaid_text(box.title)}</b>", *(_mermaid_text(fit(line, TEXT_LINE)) for line in box.lines),
                  *(f"verdict: {_mermaid_text(v)}" for v in box.verdicts)]
         text = "<br/>".join(lines)
         out.append(f'  {names[box.key]}["{text}"]\n')

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .. import answers
+from .. import answers, rules
 from ..conflicts import Finder, figures_from_rows
 from ..records import Claimant, Disagreement, Hop, TracedClaim, value_of
 
@@ -66,7 +66,7 @@ def gather(kb: KnowledgeBase, progress=None) -> Site:
     hops = answers.hops(session.run("relay-hops"))
     index = answers.by_relay(hops)
     say("comparing figures", 2, 6)
-    finder = Finder(figures_from_rows(session.run("comparable-values").rows))
+    finder = EveryClaimFinder(figures_from_rows(session.run("comparable-values").rows), answers.COMPARED_SHOWN)
     verdicts = answers.verdicts(session.run("reviews"))
     traced: dict[str, TracedClaim] = {}
     for claim in claims:
@@ -79,7 +79,8 @@ def gather(kb: KnowledgeBase, progress=None) -> Site:
         if hop.relay not in relayed_by[hop.source]:
             relayed_by[hop.source].append(hop.relay)
     say("finding disagreements", 3, 6)
-    disagreements = list(kb.disagreements())
+    # what `claimkb disagreements` lists, from the figures and hops already read
+    disagreements = list(finder.findings()) + answers.misreported(hops) + answers.curated(session)
     say("reading documents, claimants and quotes", 4, 6)
     documents = list(kb.sources())
     claimants = list(kb.who())
@@ -112,6 +113,57 @@ def gather(kb: KnowledgeBase, progress=None) -> Site:
     say("read", 6, 6)
     return Site(traced, {(h.relay, h.source): h for h in hops}, dict(relayed_by), documents, claimants, agents,
                 disagreements, dict(anchors), markup, kb.folder)
+
+
+class EveryClaimFinder(Finder):
+    """A Finder that answers `compare` for every claim at once: the relation of two figures depends only
+    on what `rules.relation` reads (window, bounds, kind, claimants), so it is decided once for each two
+    distinct figures of a group instead of once for each two claims. `compare` gives what Finder's own
+    gives (the same relations, order and totals; tests/test_report.py checks it claim by claim)."""
+
+    def __init__(self, figures: list[rules.Figure], shown: int) -> None:
+        super().__init__(figures)
+        self.shown = shown
+        self.answers: dict[str, tuple[list[tuple[rules.Figure, str]], dict[str, int]]] = {}
+        order = {name: i for i, name in enumerate(rules.RELATIONS)}
+        for group in self.groups.values():
+            keys: dict[tuple, list[int]] = {}
+            for i, figure in enumerate(group):
+                keys.setdefault(_relation_key(figure), []).append(i)
+            for key, members in keys.items():
+                me = group[members[0]]
+                relation = {other: rules.relation(me, group[others[0]]) for other, others in keys.items()}
+                ranked = sorted(((order[relation[k]], group[i].claim, i) for k, idx in keys.items() for i in idx))
+                totals: dict[str, int] = {}
+                for k, idx in keys.items():
+                    totals[relation[k]] = totals.get(relation[k], 0) + len(idx)
+                ranks_of: dict[str, list[int]] = {}
+                for rank, c, _ in ranked:
+                    ranks_of.setdefault(c, []).append(rank)
+                for i in members:
+                    claim = group[i].claim
+                    if claim in self.answers or self.by_claim.get(claim) is not group[i]:
+                        continue
+                    counts = dict(totals)
+                    for rank in ranks_of.get(claim, ()):
+                        counts[rules.RELATIONS[rank]] -= 1
+                    listed = []
+                    for rank, c, j in ranked:
+                        if c != claim:
+                            listed.append((group[j], rules.RELATIONS[rank]))
+                            if len(listed) == shown:
+                                break
+                    self.answers[claim] = (listed, {r: n for r, n in counts.items() if n})
+
+    def compare(self, claim: str, shown: int) -> tuple[list[tuple[rules.Figure, str]], dict[str, int]]:
+        if shown != self.shown:
+            return super().compare(claim, shown)
+        return self.answers.get(claim, ([], {}))
+
+
+def _relation_key(f: rules.Figure) -> tuple:
+    """Everything of a figure that `rules.relation` reads."""
+    return (f.window, f.low, f.high, f.implied_low, f.implied_high, f.kind, f.series)
 
 
 def _s(row: dict, key: str) -> str | None:

@@ -25,6 +25,8 @@ from .data import Anchor, Names, Site
 from .html import CSS, esc, fields, link, page, page_name, pager, table
 
 Page = tuple[str, str]
+OTHERS_LISTED = 10  # figures of the same quantity that do not conflict, listed on a claim's page
+NUMBER_CLAIMS_LISTED = 12  # claims linked from a row of the numbers list
 
 
 class Report:
@@ -37,6 +39,7 @@ class Report:
         self.doc_name = Names(DOC)
         self.agent_name = Names(AGENT)
         self.documents = {row["document"]: row for row in site.documents}
+        self.compacts: dict[str, str] = {}
         for iri in site.claims:  # names in a stable order, so that the same data gives the same site
             self.claim_name(iri)
         for row in site.documents:
@@ -54,11 +57,17 @@ class Report:
     def claim_href(self, iri: str, root: str) -> str | None:
         return f"{root}claims/{self.claim_name(iri)}.html" if iri in self.site.claims else None
 
+    def compact(self, iri: str) -> str:
+        shown = self.compacts.get(iri)
+        if shown is None:
+            shown = self.compacts[iri] = compact(iri)
+        return shown
+
     def claim_link(self, iri: str | None, root: str, text: str | None = None) -> str:
         if not iri:
             return ""
         href = self.claim_href(iri, root)
-        shown = text or compact(iri)
+        shown = text or self.compact(iri)
         return link(href, shown) if href else esc(shown)
 
     def doc_link(self, iri: str | None, root: str, text: str | None = None) -> str:
@@ -161,8 +170,8 @@ class Report:
         rows = []
         for (value, unit), items in self.numbers_table():
             quantities = sorted({i.claim.quantity_label or QK.local(i.claim.quantity) or "" for i in items} - {""})
-            shown = ", ".join(self.claim_link(i.claim.claim, "../") for i in items[:30])
-            more = f" and {len(items) - 30} more" if len(items) > 30 else ""
+            shown = ", ".join(self.claim_link(i.claim.claim, "../") for i in items[:NUMBER_CLAIMS_LISTED])
+            more = f" and {len(items) - NUMBER_CLAIMS_LISTED} more" if len(items) > NUMBER_CLAIMS_LISTED else ""
             rows.append(("", [esc(format(value, "f")), esc(unit), esc("; ".join(quantities)),
                               f'<span class="num">{len(items)}</span>', shown + more]))
         yield from self.paginated("numbers", "Numbers", ["number", "unit", "measured quantity", "claims", "claims"],
@@ -241,14 +250,17 @@ class Report:
         if item.compared:
             order = {name_: i for i, name_ in enumerate(rules.RELATIONS)}
             counts = ", ".join(f"{n} {r}" for r, n in sorted(item.totals.items(), key=lambda kv: order[kv[0]]))
+            flagged = [x for x in item.compared if x.relation in rules.FLAGGED]
+            listed = flagged + [x for x in item.compared if x.relation not in rules.FLAGGED][:OTHERS_LISTED]
             parts.append(f"<h2>Other figures of the same quantity</h2>\n<p>{esc(counts)}.</p>\n")
             parts.append(table(["relation", "claim", "figure", "when", "detail"], [
                 [f'<span class="kind{" hard" if x.relation in rules.FLAGGED else ""}">{esc(x.relation)}</span>',
                  self.claim_link(x.other, root), esc(x.other_figure), esc(x.other_window), esc(x.detail)]
-                for x in item.compared]))
-            shown = len(item.compared)
-            if shown < sum(item.totals.values()):
-                parts.append(f'<p class="note">{sum(item.totals.values()) - shown} more not listed.</p>\n')
+                for x in listed]))
+            unlisted = sum(item.totals.values()) - len(listed)
+            if unlisted > 0:
+                parts.append(f'<p class="note">{unlisted} more not listed (every conflicting figure is listed, '
+                             f"then the first {OTHERS_LISTED} others).</p>\n")
         numbers = self.by_claim_disagreements.get(c.claim, [])
         if numbers:
             parts.append("<h2>Disagreements</h2>\n<ul>\n" + "".join(
@@ -393,11 +405,9 @@ class Report:
                         [self.claim_link(i.claim.claim, root), esc(text_of(i.claim.asserted_start)),
                          esc(i.claim.text), esc(_figure(i.claim)), self.doc_link(i.claim.document, root)]
                         for i in chunk]) + nav if items else "<p>No claims asserted by this agent.</p>\n"))
-                nodes = [markup.agent_node(iri, self.site.agents)] + [
-                    markup.claim_node(i.claim, self.site.agents, self.documents.get(i.claim.document),
-                                      embed_document=False) for i in chunk]
                 path = f"claimants/{name}.html" if number == 1 else f"claimants/{name}/page-{number}.html"
-                yield path, page(info.label, body, root=root, markup=[markup.graph(nodes)])
+                yield path, page(info.label, body, root=root,
+                                 markup=[markup.with_context(markup.agent_node(iri, self.site.agents))])
 
     # -- disagreements ---------------------------------------------------------------------------
 
