@@ -16,6 +16,10 @@ from html import escape
 from ..render import escape_controls
 
 _NOT_XML = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+# written as JSON escapes inside a JSON-LD script: markup characters (so no text closes the element early),
+# controls and bidirectional overrides (so none reaches the page raw); the JSON value is unchanged
+# (json.dumps already escapes C0 controls inside strings; the newlines of its indentation stay)
+_HIDDEN = re.compile(r"[<>&\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def esc(text: object) -> str:
@@ -48,7 +52,7 @@ def jsonld(data: object) -> str:
     """A JSON-LD script element. `<`, `>` and `&` are written as JSON escapes, so no text can close the
     element early; the JSON itself is unchanged."""
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return f'<script type="application/ld+json">\n{text}\n</script>\n'
 
 

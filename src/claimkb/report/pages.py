@@ -226,7 +226,7 @@ class Report:
             ("quote", quote),
         ]))
         parts.append("<h2>Chain to the earliest source</h2>\n")
-        parts.append('<div class="picture">' + svg(item, link=lambda iri: self.claim_href(iri, ""), ids="chain")
+        parts.append('<div class="picture">' + svg(item, link=lambda iri: self.claim_href(iri, root), ids="chain")
                      + "</div>\n")
         if item.chain:
             rows = []
