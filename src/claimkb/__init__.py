@@ -12,6 +12,10 @@ sources and find where sources disagree.
     kb.disagreements()                  # Records[Disagreement]
     kb.claim("D01-c02")                 # TracedClaim
     kb.sparql("SELECT ...")             # Records[dict]: an ad hoc read-only query, checked first
+    kb.review("D01-c02", rating="False", url=..., author=..., recorded_on=date(...))  # a verdict (writes)
+
+Pictures of a chain: `claimkb.pictures.PICTURES["svg"](kb.trace("701650"))` (also "dot", "mermaid");
+a static HTML report: `claimkb.report.build(kb, "site/")`.
 
 The names below are loaded on first use, so `import claimkb` stays cheap.
 """

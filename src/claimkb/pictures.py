@@ -302,7 +302,6 @@ def svg(answer: Trace | TracedClaim, *, link: Callable[[str], str | None] | None
 
 
 def draw(pic: Picture, *, link: Callable[[str], str | None] | None = None, ids: str = "ckb") -> str:
-    box_of = {b.key: b for b in pic.boxes}
     pos = layout(pic)
     drawn = _arrows(pic, pos)
     title_bottom = MARGIN + 26

@@ -35,6 +35,16 @@ def link(href: str, text: object, cls: str | None = None) -> str:
     return f'<a href="{attr(href)}"' + (f' class="{cls}"' if cls else "") + f">{esc(text)}</a>"
 
 
+def external(url: str | None) -> str:
+    """A link out of the site, for http and https URLs only (any other scheme is shown as text); it sends
+    no referrer."""
+    if not url:
+        return ""
+    if not url.lower().startswith(("http://", "https://")):
+        return esc(url)
+    return f'<a href="{attr(url)}" rel="noreferrer">{esc(url)}</a>'
+
+
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
     """A table whose cells are HTML already (escape data with `esc` first)."""
     head = "".join(f"<th>{esc(h)}</th>" for h in header)

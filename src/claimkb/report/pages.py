@@ -9,11 +9,9 @@ not match is listed as lost); a disagreement page both sides and, where their wo
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from .. import rules, worddiff
@@ -21,8 +19,9 @@ from ..namespaces import AGENT, CLAIM, DOC, QK, compact
 from ..pictures import svg
 from ..records import Claim, Disagreement, TracedClaim, text_of
 from . import markup
-from .data import Anchor, Names, Site
-from .html import CSS, esc, fields, link, page, page_name, pager, table
+from .data import Names, Site
+from .html import CSS, esc, external, fields, link, page, page_name, pager, table
+from .texts import archive_html, diff_html
 
 Page = tuple[str, str]
 OTHERS_LISTED = 10  # figures of the same quantity that do not conflict, listed on a claim's page
@@ -145,7 +144,7 @@ class Report:
                 "where, when and in which words; each relay traced hop by hop to the earliest claim it has, "
                 "and every place where sources disagree.</p>\n"
                 f'<div class="counts">{tiles}</div>\n'
-                f"<p>{verdicts:,} fact-checkers' verdict{'s' if verdicts != 1 else ''} on record.</p>\n"
+                + self.verdict_list(verdicts) +
                 "<h2>Disagreements by kind</h2>\n"
                 + table(["kind", "count"], [[esc(k), f'<span class="num">{n:,}</span>'] for k, n in
                                             sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))]))
@@ -160,6 +159,14 @@ class Report:
                                    f"{len(site.claimants)} claimants, with {len(site.disagreements)} disagreements"}
         return page("claimkb report", body, root="", markup=[overview],
                     description="Claims, their sources and where they disagree")
+
+    def verdict_list(self, count: int) -> str:
+        if not count:
+            return "<p>No fact-checker's verdict on record (<code>claimkb review</code> records one).</p>\n"
+        rows = [[self.claim_link(item.claim.claim, ""), esc(v.rating), esc(v.author_label or ""),
+                 esc(text_of(v.published))] for item in self.site.claims.values() for v in item.reviews]
+        return (f"<h2>Fact-checkers' verdicts ({count:,})</h2>\n"
+                + table(["claim", "verdict", "fact-checker", "published"], rows[:50]))
 
     @staticmethod
     def number_text(item: TracedClaim) -> str:
@@ -201,7 +208,7 @@ class Report:
                          f"{scale}</div><div>{esc(v.explanation or '')}</div><div>"
                          f"{self.agent_link(v.author, v.author_label or 'unnamed fact-checker', root)}"
                          f"{', ' + esc(text_of(v.published)) if v.published else ''} · "
-                         f'<a href="{esc(v.url)}" rel="noreferrer">{esc(v.url)}</a></div></div>\n')
+                         f"{external(v.url)}</div></div>\n")
         anchored = any(a.claim == c.claim for a in self.site.anchors.get(c.document, ()))
         quote = esc(f"\u201c{c.quote}\u201d") if c.quote else '<span class="note">no anchored quote</span>'
         if anchored:
@@ -292,13 +299,13 @@ class Report:
             ("publisher", esc(row.get("publisher") or "not recorded")),
             ("published", esc(_span(row.get("publishedStart"), row.get("publishedEnd")))
              + (" (inferred)" if row.get("publishedInferred") else "")),
-            ("URL", f'<a href="{esc(row["url"])}" rel="noreferrer">{esc(row["url"])}</a>' if row.get("url") else ""),
-            ("certainty", esc(row.get("certainty") or "")),
+            ("URL", external(row.get("url"))),
+            ("certainty", esc((row.get("certainty") or "").removesuffix("Certainty").lower())),
             ("claims", str(len(claims))),
         ])]
         anchors = self.site.anchors.get(iri, [])
         parts.append("<h2>Archived text</h2>\n")
-        parts.append(self.archive_html(anchors))
+        parts.append(archive_html(self.site.folder, anchors, self.claim_name))
         parts.append("<h2>Claims in this document</h2>\n")
         parts.append(table(["claim", "claimant", "text", "figure", "quote"], [
             [self.claim_link(i.claim.claim, root), self.claimants_html(i.claim, root), esc(i.claim.text),
@@ -318,53 +325,6 @@ class Report:
                 grouped[item.claim.document].append(item)
             self._by_document = grouped
         return self._by_document.get(iri, [])
-
-    def archive_html(self, anchors: list[Anchor]) -> str:
-        """The archived text with each anchored quote highlighted at its TextPositionSelector offsets when
-        the text there is its TextQuoteSelector's exact words, else where prefix, exact and suffix occur
-        once together; a quote found neither way is listed as lost. The sha256 of the file is checked."""
-        if not anchors:
-            return '<p class="note">No archived copy of the text is held; the document\'s URL is the citation.</p>\n'
-        paths = {a.archive_path for a in anchors if a.archive_path}
-        if self.site.folder is None or len(paths) != 1:
-            return '<p class="note">The archived text is not available here (the report was built from an endpoint).</p>\n'
-        folder = self.site.folder.resolve()
-        path = (folder / paths.pop()).resolve()
-        try:
-            if folder not in path.parents:
-                raise OSError("outside the knowledge base")
-            raw = path.read_bytes()
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            return f'<p class="warn">The archived text cannot be read: {esc(exc)}.</p>\n'
-        notes = []
-        sha = {a.sha256 for a in anchors if a.sha256}
-        if sha and hashlib.sha256(raw).hexdigest() not in sha:
-            notes.append("The archived file no longer has the sha256 recorded when the quotes were anchored.")
-        spans: list[tuple[int, int, str]] = []
-        for a in sorted(anchors, key=lambda a: (a.start or 0, a.claim)):
-            start = _locate(text, a)
-            if start is None:
-                notes.append(f"{compact(a.claim)}: its quote is not at its recorded place in the text "
-                             "(not re-anchored; see `claimkb validate`).")
-                continue
-            spans.append((start, start + len(a.exact or ""), self.claim_name(a.claim)))
-        cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
-        out = []
-        for begin, end in zip(cuts, cuts[1:]):
-            for s, _, name in spans:
-                if s == begin:
-                    out.append(f'<a class="qref" id="q-{name}" href="../claims/{name}.html" data-label="{esc(name)}" '
-                               f'aria-label="claim {esc(name)}"></a>')
-            covering = [name for s, e, name in spans if s <= begin < e]
-            piece = _keep_offsets(text[begin:end])
-            if covering:
-                overlap = ' class="overlap"' if len(covering) > 1 else ""
-                out.append(f'<mark data-claims="{esc(" ".join(covering))}"{overlap}>{piece}</mark>')
-            else:
-                out.append(piece)
-        warn = "".join(f'<p class="warn">{esc(n)}</p>\n' for n in notes)
-        return f'{warn}<pre class="archive">{"".join(out)}</pre>\n'
 
     # -- claimants -------------------------------------------------------------------------------
 
@@ -395,10 +355,10 @@ class Report:
                     return target if number == 1 else ("../" + target)
 
                 nav = pager(number, pages, file)
-                same = "".join(f'<li><a href="{esc(s)}" rel="noreferrer">{esc(s)}</a></li>' for s in info.same_as)
+                same = "".join(f"<li>{external(s)}</li>" for s in info.same_as)
                 body = (f"<h1>{esc(info.label)}</h1>\n" + fields([
                     ("agent", esc(compact(iri))), ("kind", esc(info.kind)), ("type", esc(info.type)),
-                    ("URL", f'<a href="{esc(info.url)}" rel="noreferrer">{esc(info.url)}</a>' if info.url else ""),
+                    ("URL", external(info.url)),
                     ("same as", f"<ul>{same}</ul>" if same else ""),
                     ("claims", str(len(items)))])
                     + (f"<h2>Claims</h2>\n{nav}" + table(["claim", "asserted", "text", "figure", "document"], [
@@ -457,57 +417,6 @@ class Report:
 
 # -- helpers ---------------------------------------------------------------------------------------
 
-def diff_html(old: str, new: str) -> str:
-    """Two texts as one, word by word: removed words struck through, added words underlined."""
-    out = []
-    for run in worddiff.diff(old, new):
-        if run.op == "equal":
-            out.append(esc(run.old))
-        if run.op in ("delete", "replace"):
-            out.append(f"<del>{esc(run.old)}</del>")
-        if run.op in ("insert", "replace"):
-            out.append(f"<ins>{esc(run.new)}</ins>")
-    changes = worddiff.changes(old, new)
-    summary = f'<p class="note">{esc("; ".join(changes))}</p>\n' if changes else ""
-    return f'<p class="diff">{" ".join(out)}</p>\n{summary}'
-
-
-def _locate(text: str, a: Anchor) -> int | None:
-    exact = a.exact or ""
-    if not exact:
-        return None
-    if a.start is not None and text[a.start:a.start + len(exact)] == exact and (a.end is None or a.end == a.start + len(exact)):
-        return a.start
-    context = (a.prefix or "") + exact + (a.suffix or "")
-    first = text.find(context)
-    if first >= 0 and text.find(context, first + 1) < 0:
-        return first + len(a.prefix or "")
-    return None
-
-
-_KEEP = {"\r": "\u240d"}
-
-
-def _keep_offsets(text: str) -> str:
-    """A piece of archived text as HTML whose text content has as many characters as the piece: control
-    characters and bidirectional overrides become one visible character each, markup is escaped."""
-    from html import escape
-
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in _KEEP:
-            out.append(_KEEP[ch])
-        elif ch in "\n\t":
-            out.append(ch)
-        elif code < 32 or 0x7f <= code <= 0x9f or 0x202a <= code <= 0x202e or 0x2066 <= code <= 0x2069 \
-                or 0xd800 <= code <= 0xdfff or code in (0xfffe, 0xffff):
-            out.append("\ufffd")
-        else:
-            out.append(ch)
-    return escape("".join(out), quote=False)
-
-
 def _span(start: Any, end: Any) -> str:
     if start and end and start != end:
         return f"{text_of(start)}..{text_of(end)}"
@@ -525,16 +434,3 @@ def _figure(c: Claim) -> str:
 def _kind(kind: str) -> str:
     hard = kind in rules.HARD or kind in (rules.CONFLICT, "misreported relay")
     return f'<span class="kind{" hard" if hard else ""}">{esc(kind)}</span>'
-
-
-def site_size(folder: Path) -> tuple[int, int, int]:
-    """Pages (HTML files), bytes in all and the largest page's bytes of a written site."""
-    pages = total = largest = 0
-    for path in folder.rglob("*"):
-        if path.is_file():
-            size = path.stat().st_size
-            total += size
-            if path.suffix == ".html":
-                pages += 1
-                largest = max(largest, size)
-    return pages, total, largest
