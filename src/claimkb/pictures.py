@@ -126,11 +126,11 @@ def picture(answer: Trace | TracedClaim) -> Picture:
             arrows.setdefault((hop.relay, hop.source), Arrow(hop.relay, hop.source, "quotes" if hop.quoted
                                                              else "relays", hop_label(hop), hop.changed))
     for item in items:
-        others: dict[str, int] = {}
+        drawn: dict[str, int] = {}
         for c in item.compared:
             if c.relation not in rules.FLAGGED:
-                others[c.relation] = others.get(c.relation, 0) + 1
                 continue
+            drawn[c.relation] = drawn.get(c.relation, 0) + 1
             if c.other not in boxes:
                 boxes[c.other] = Box(c.other, compact(c.other), (c.other_figure, c.other_window), (), "compared",
                                      c.other_figure)
@@ -138,12 +138,9 @@ def picture(answer: Trace | TracedClaim) -> Picture:
                 label = (c.relation,) + ((c.detail,) if c.detail else ())
                 arrows.setdefault((item.claim.claim, c.other), Arrow(item.claim.claim, c.other, c.relation,
                                                                      label, True))
-        shown = sum(1 for c in item.compared if c.relation in rules.FLAGGED)
-        unshown = sum(item.totals.values()) - shown - sum(others.values())
-        if others or unshown > 0:
-            counts = [f"{n} {relation}" for relation, n in others.items()]
-            if unshown > 0:
-                counts.append(f"{unshown} more")
+        undrawn = [(relation, item.totals.get(relation, 0) - drawn.get(relation, 0)) for relation in rules.RELATIONS]
+        counts = [f"{n} {relation}" for relation, n in undrawn if n > 0]
+        if counts:
             notes.append(f"{compact(item.claim.claim)}: same quantity, not drawn: {', '.join(counts)}")
     if len(notes) > 3:
         notes = [f"{len(notes)} of these claims have figures of the same quantity that do not conflict; they "

@@ -213,9 +213,9 @@ class Report:
         quote = esc(f"\u201c{c.quote}\u201d") if c.quote else '<span class="note">no anchored quote</span>'
         if anchored:
             quote += f' ({link(f"{root}documents/{self.doc_name(c.document)}.html#q-{name}", "in the archived text")})'
-        period = _span(c.period_start, c.period_end) + (f" ('{esc(c.period_phrase)}')" if c.period_phrase else "")
+        period = esc(_span(c.period_start, c.period_end)) + (f" ('{esc(c.period_phrase)}')" if c.period_phrase else "")
         if c.as_of_start or c.as_of_end:
-            period += f"; as of {_span(c.as_of_start, c.as_of_end)}"
+            period = "; ".join(p for p in (period, f"as of {esc(_span(c.as_of_start, c.as_of_end))}") if p)
         carriage = esc(c.carriage or "") + (f", cue \u2018{esc(c.cue)}\u2019" if c.cue else "")
         parts.append(fields([
             ("figure", esc(_figure(c)) + (" (formulaic hedge: compared as exact)" if c.formulaic else "")),
