@@ -191,3 +191,45 @@ class FakeEndpoint:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+# a verdict and a document of hostile text, for the report and browser tests
+REVIEW = ["review", "D01-c02", "--rating", "Accurately relayed", "--explanation", "As the General Staff published it.",
+          "--url", "https://factcheck.example.org/701650", "--author", "Example Fact Check", "--date", "2024-11-07"]
+
+HOSTILE_ARCHIVE = ('Intro line.\nThe minister said "<script>alert(1)</script> & 5 < 6" today.\n'
+                   "Another <b>bold</b> line with \u202e reversed text and a bell \x07 here.\n")
+HOSTILE_SHEET = r'''document:
+  id: T09-hostile
+  title: "Hostile </title><script>alert(1)</script> & co"
+  kind: news-article
+  published: {start: 2024-11-07, precision: day}
+  certainty: low
+  archive: archive/T09-hostile.txt
+curation: {recorded_on: 2026-12-01}
+claims:
+- id: T09-c1
+  text: "The minister said </script><script>alert(2)</script> & \"quotes\" \u202e reversed."
+  claimant: ua-mod
+  carriage: attributed
+  anchor: "\"<script>alert(1)</script> & 5 < 6\""
+  asserted: {start: 2024-11-07, precision: day}
+- id: T09-c2
+  text: "Bold claim with a bell."
+  claimant: ua-mod
+  carriage: attributed
+  anchor: "<b>bold</b> line with \u202e reversed text and a bell \a here"
+  asserted: {start: 2024-11-07, precision: day}
+'''
+
+
+def reviewed_kb(folder: Path) -> Path:
+    """A copy of the bundled knowledge base with a verdict and a document of hostile text."""
+    kb = copy_kb(folder)
+    (kb / "archive" / "T09-hostile.txt").write_text(HOSTILE_ARCHIVE, encoding="utf-8")
+    sheet = folder.parent / "T09-hostile.yaml"
+    sheet.write_text(HOSTILE_SHEET, encoding="utf-8")
+    for args in (["import", str(sheet)], REVIEW):
+        run = run_cli(*args, "--kb", str(kb))
+        assert run.code == 0, run.err
+    return kb

@@ -224,6 +224,9 @@ ERRORS = [
     (["trace", "zq"], 2, "Error: 'zq' is too short to search for"),
     (["trace", "701650", "--format", "xml"], 2,
      "Error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'jsonl', 'csv', "
+     "'tsv', 'sparql-json', 'svg', 'dot', 'mermaid'."),
+    (["who", "--format", "svg"], 2,
+     "Error: Invalid value for '--format' / '-f': 'svg' is not one of 'table', 'json', 'jsonl', 'csv', "
      "'tsv', 'sparql-json'."),
     (["trace"], 2, "Error: Missing argument 'VALUE'."),
     (["sparql", "SELECT * WHERE { ?s ?p }"], 1,
@@ -279,4 +282,7 @@ def test_each_axis_of_formats_is_one_table_the_code_and_the_cli_follow():
 
     assert tuple(render.RENDERERS) == tuple(formats.OUTPUT_FORMATS)
     assert [f.value for f in Format] == list(formats.OUTPUT_FORMATS)
+    from claimkb.pictures import PICTURES
+
+    assert tuple(PICTURES) == tuple(formats.PICTURE_FORMATS)
     assert [f.value for f in ExportFormat] == list(formats.EXPORT_FORMATS)

@@ -28,6 +28,7 @@ from .records import (
     Trace,
     TracedClaim,
     Uncompared,
+    Verdict,
     value_of,
 )
 from .results import ResultTable, Term
@@ -275,11 +276,32 @@ def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
     found = claims(table)
     index = by_relay(hops(batched(session, "relay-hops", terms)))
     finder = figures_near(session, terms)
+    reviews = verdicts(batched(session, "reviews", terms))
     out = []
     for claim in found:
         hop_chain = chain(index, claim.claim)
         compared, totals = comparisons(finder, claim.claim)
-        out.append(TracedClaim(claim, hop_chain, earliest(hop_chain), compared, totals))
+        out.append(TracedClaim(claim, hop_chain, earliest(hop_chain), compared, totals,
+                               reviews=tuple(reviews.get(claim.claim, ()))))
+    return out
+
+
+def verdicts(table: ResultTable) -> dict[str, list[Verdict]]:
+    """`reviews.rq` rows (one per review and claimant) as Verdict records, by reviewed claim."""
+    out: dict[str, list[Verdict]] = {}
+    seen: set[str] = set()
+    for row in table.rows:
+        review = row["review"].value
+        if review in seen:
+            continue
+        seen.add(review)
+        claim = row["claim"].value
+        out.setdefault(claim, []).append(Verdict(
+            review=review, claim=claim, rating=_s(row, "ratingName") or "", rating_value=_v(row, "ratingValue"),
+            best_rating=_v(row, "bestRating"), worst_rating=_v(row, "worstRating"),
+            explanation=_v(row, "ratingExplanation"), url=_s(row, "url") or "", author=_s(row, "reviewerIri"),
+            author_label=_v(row, "reviewer"), published=_v(row, "datePublished"),
+            claim_reviewed=_v(row, "claimReviewed") or ""))
     return out
 
 
@@ -392,10 +414,7 @@ def disagreements(session: Session, quantity: str | None = None) -> Records[Disa
         from .misquotes import disagreements as unlinked_misquotes
 
         out += unlinked_misquotes(session)
-        for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows:
-            out.append(Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
-                                    other=row["other"].value, claim_value=None, other_value=None,
-                                    reason=row["description"].value))
+        out += curated(session)
     out.sort(key=finding_order)
     return Records(out, DISAGREEMENT_COLUMNS)
 
@@ -449,13 +468,21 @@ def finding_quantities(d: Disagreement, quantity_of: dict[str, str]) -> set[str]
     return {x for x in (d.quantity, quantity_of.get(d.claim), quantity_of.get(d.other or "")) if x}
 
 
-def misreported(hops_: list[Hop]) -> list[Disagreement]:
-    """The relays among these hops that change what they relay."""
+def misreported(hops_: Iterable[Hop]) -> list[Disagreement]:
+    """The relays among these hops that change what they relay (`claimkb report` passes every hop it read)."""
     return [Disagreement(
         kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
         other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
         reason=f"relays {compact_iri(hop.source)}: {hop.reason}", claim_words=hop.relay_words,
         other_words=hop.source_words, changes=hop.changes) for hop in hops_ if hop.changed]
+
+
+def curated(session: Session) -> list[Disagreement]:
+    """The contradictions curators recorded between two claims."""
+    return [Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
+                         other=row["other"].value, claim_value=None, other_value=None,
+                         reason=row["description"].value)
+            for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows]
 
 
 def finding_order(d: Disagreement) -> tuple:

@@ -222,6 +222,42 @@ class KnowledgeBase:
         result.archived = archive if written else None
         return result
 
+    def review(self, claim_id: str, *, rating: str, url: str, author: str, explanation: str | None = None,
+               rating_value: Any = None, best: Any = None, worst: Any = None, published: date | None = None,
+               recorded_on: date):
+        """Record a fact-checker's verdict on a claim (schema:ClaimReview) in a named graph of its own,
+        validated by the shapes and committed all or nothing. `rating` is the verdict in words (Google's
+        alternateName); `rating_value`, `best` and `worst` an optional numeric scale; `published` the
+        review's datePublished (none when not given); `recorded_on` the curation date. The author is an
+        agent matched by id, sameAs or exact name, else a new fact-checker. Returns `review.Written`."""
+        from decimal import Decimal, InvalidOperation
+
+        from .ingest.review import prepare
+
+        folder = self.writable_folder()
+        numbers = []
+        for name, v in (("rating value", rating_value), ("best rating", best), ("worst rating", worst)):
+            try:
+                numbers.append(None if v is None else Decimal(str(v).strip()))
+            except InvalidOperation:
+                raise UsageError(f"the {name} {v!r} is not a number", hint="write it like 1, 3 or 0.5") from None
+        from .ingest.build import write
+        from .kbfiles import graph_sources, unchanged_since, writer_lock
+
+        def checked():
+            return prepare(folder, claim_id, rating=rating, url=url, author=author, explanation=explanation,
+                           rating_value=numbers[0], best=numbers[1], worst=numbers[2], published=published,
+                           recorded_on=recorded_on, shapes=resources.ontology_dir() / "shapes.ttl",
+                           ontology=resources.ontology_dir() / "claimkb.ttl")
+
+        state = graph_sources(folder)[1]
+        built, written = checked()  # a refused review leaves no trace; checked again if a write landed since
+        with writer_lock(folder):
+            if not unchanged_since(folder, state):
+                built, written = checked()
+            write(built, folder)
+        return written
+
     def export(self, fmt: str, *, with_ontology: bool = False):
         """The knowledge base as TriG, N-Quads, Turtle, JSON-LD or ClaimReview JSON (`export.EXPORT_FORMATS`):
         an `Exported` with the bytes and how many quads (or reviews) they hold."""

@@ -231,6 +231,9 @@ class Agent:
     wikidata: str | None = None  # a Wikidata item id, Q123; only a verified one (see ingest/sheet.py)
     wikidata_verified: bool = False  # the sheet vouches for `wikidata` itself (then `note` says how)
     note: str | None = None
+    # IRIs the source gave for it (an @id, sameAs links): used to find it among the agents the knowledge
+    # base has, never written
+    aliases: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         _check_id(self.id, "agent id")

@@ -311,6 +311,36 @@ class Comparison(NamedTuple):
 
 
 @record
+class Verdict(NamedTuple):
+    """A fact-checker's verdict on a claim (schema:ClaimReview): the rating in words (`rating`, Google's
+    alternateName) and, where given, on a scale; who wrote it, where and when it was published."""
+
+    review: str
+    claim: str
+    rating: str
+    rating_value: Decimal | None
+    best_rating: Decimal | None
+    worst_rating: Decimal | None
+    explanation: str | None
+    url: str
+    author: str | None  # the fact-checker's IRI
+    author_label: str | None
+    published: date | None
+    claim_reviewed: str
+
+    def summary(self) -> str:
+        """The verdict in one line: 'False (1 on a scale of 1 to 5), Example Fact Check, 2024-11-07'."""
+        scale = ""
+        if self.rating_value is not None:
+            bounds = ""
+            if self.worst_rating is not None and self.best_rating is not None:
+                bounds = f" on a scale of {text_of(self.worst_rating)} to {text_of(self.best_rating)}"
+            scale = f" ({text_of(self.rating_value)}{bounds})"
+        parts = [f"{self.rating}{scale}"] + [p for p in (self.author_label, text_of(self.published)) if p]
+        return ", ".join(parts)
+
+
+@record
 class TracedClaim(NamedTuple):
     claim: Claim
     chain: tuple[Hop, ...]
@@ -318,6 +348,7 @@ class TracedClaim(NamedTuple):
     compared: tuple[Comparison, ...]
     totals: dict[str, int]  # relation -> how many figures of the quantity have it
     match: str | None = None  # for a phrase: where and how the words were found (see phrases.py)
+    reviews: tuple[Verdict, ...] = ()  # fact-checkers' verdicts on the claim
 
     def flat(self) -> dict[str, str]:
         out = self.claim.flat()
@@ -327,6 +358,7 @@ class TracedClaim(NamedTuple):
         out["earliest"] = " ".join(self.earliest)
         for relation in ("agree", "numeric conflict", "beyond implied range"):
             out[relation.replace(" ", "_")] = " ".join(c.other for c in self.compared if c.relation == relation)
+        out["verdicts"] = " ; ".join(v.summary() for v in self.reviews)
         return out
 
     def records(self) -> Records[TracedClaim]:
@@ -335,10 +367,12 @@ class TracedClaim(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         """The claim's fields, then its chain, the claims the chain ends at, and its comparisons."""
         return {**self.claim.to_dict(), "chain": plain(self.chain), "earliest": list(self.earliest),
-                "compared": plain(self.compared), "totals": dict(self.totals), "match": self.match}
+                "compared": plain(self.compared), "totals": dict(self.totals), "match": self.match,
+                "reviews": plain(self.reviews)}
 
 
-TRACE_COLUMNS = CLAIM_COLUMNS + ["chain", "earliest", "agree", "numeric_conflict", "beyond_implied_range", "match"]
+TRACE_COLUMNS = CLAIM_COLUMNS + ["chain", "earliest", "agree", "numeric_conflict", "beyond_implied_range", "match",
+                                 "verdicts"]
 
 
 @record

@@ -6,7 +6,7 @@ from datetime import date
 
 from . import rules
 from .namespaces import compact
-from .records import Claim, Comparison, Hop, Trace, TracedClaim
+from .records import Claim, Comparison, Hop, Trace, TracedClaim, Verdict
 from .render import LAYOUTS, Options, key_values, shorten
 
 
@@ -98,12 +98,22 @@ def compared_lines(compared: tuple[Comparison, ...], totals: dict[str, int], ind
     return "".join(lines)
 
 
+def verdict_lines(reviews: tuple[Verdict, ...], indent: str = "    ") -> str:
+    """A fact-checker's verdict, kept apart from the claimant's own hedge: rating, who, when, where, why."""
+    lines = []
+    for v in reviews:
+        lines.append(f"{indent}verdict: {v.summary()}\n")
+        lines.append(key_values([("review", v.url), ("explanation", v.explanation or "")], indent=indent + "  "))
+    return "".join(lines)
+
+
 def traced_text(item: TracedClaim, number: int | None) -> str:
     claim = item.claim
     head = f"[{number}] " if number is not None else ""
     match = f"    match      {item.match}\n" if item.match else ""
     return (f"{head}{compact(claim.claim)}  {claim.text}\n" + match + claim_lines(claim)
-            + chain_lines(item.chain, item.earliest) + compared_lines(item.compared, item.totals))
+            + chain_lines(item.chain, item.earliest) + compared_lines(item.compared, item.totals)
+            + verdict_lines(item.reviews))
 
 
 def trace_text(trace: Trace, options: Options) -> str:

@@ -14,7 +14,8 @@ import typer
 from ..errors import UsageError
 from . import output
 from .context import open_kb
-from .options import EndpointOpt, Format, FormatOpt, KbOpt, RawCellsOpt, TimeoutOpt, WideOpt
+from .options import (EndpointOpt, Format, FormatOpt, KbOpt, PictureFormat, PictureFormatOpt, RawCellsOpt, TimeoutOpt,
+                      WideOpt)
 
 app = typer.Typer()
 
@@ -24,7 +25,7 @@ def trace(
     value: Annotated[str, typer.Argument(
         help="A number as typed or as written (701650, 701,650, 7.0165e5, 1.2 million, 700k, 67%, two-thirds, "
              "about 700,000, 1146 sq km), or a phrase: words without digits (\"meat grinder\").")],
-    fmt: FormatOpt = Format.table,
+    fmt: PictureFormatOpt = PictureFormat.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 30.0,
@@ -36,7 +37,8 @@ def trace(
     published, period), document and publisher, the exact quote, the relay chain hop by hop to the
     earliest claim in the knowledge base (what changed at each hop, the changed words of a quote), and
     the other claims about the same measured quantity with their relation (agree, numeric conflict,
-    beyond an implied range, ...).
+    beyond an implied range, ...), and any fact-checker's verdict. `--format svg|dot|mermaid` draws the
+    chain instead.
 
     Text that reads as a figure is a number: digits or number words, optionally after hedge words
     ("about", "more than") and before a unit, which must match the claim's. A plain number is matched
@@ -56,6 +58,7 @@ def trace(
       claimkb trace two-thirds --format json
 
       claimkb trace "fling into the grinder"
+      claimkb trace 701650 --format svg > trace.svg
     """
     from .. import views  # noqa: F401 - registers the trace layout
 
@@ -143,19 +146,23 @@ def disagreements(
 @app.command()
 def claim(
     claim_id: Annotated[str, typer.Argument(metavar="ID", help="A claim id (D01-c02), prefixed name or IRI.")],
-    fmt: FormatOpt = Format.table,
+    fmt: PictureFormatOpt = PictureFormat.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 30.0,
     raw_cells: RawCellsOpt = False,
 ) -> None:
-    """Everything recorded about one claim: statement, claimant, dates, value, quote, chain.
+    """Everything recorded about one claim: statement, claimant, dates, value, quote, chain, verdicts.
+
+    `--format svg|dot|mermaid` draws its chain and the conflicting figures of its quantity.
 
     Examples:
 
       claimkb claim D01-c02
 
       claimkb claim D01-c11 --format json
+
+      claimkb claim D01-c08 --format mermaid
     """
     from .. import views  # noqa: F401 - registers the claim layout
 

@@ -12,6 +12,7 @@ from ..errors import InputError, collect
 from ..kbfiles import commit
 from ..model import Sheet
 from ..namespaces import ID, PREFIXES
+from . import agents as agent_files
 from . import sheet as sheet_reader
 from .to_rdf import references, sheet_quads
 
@@ -23,7 +24,7 @@ HEADER = (
 
 @dataclass(frozen=True)
 class Built:
-    sheet: Sheet
+    sheet: Sheet | None  # None for a graph that no sheet describes (a verdict written by `claimkb review`)
     path: Path
     data: bytes
     quads: int
@@ -57,14 +58,9 @@ SELECT ?x ?kind ?g ?unit ?doc WHERE {
 }"""
 
 
-def _known_ids(kb_dir: Path, skip_graphs: set[str]) -> Known:
-    """Agents, measured quantities, claims and stances already in `kb/graphs/`, except the graphs being
-    replaced (fixed values only: the query text takes no input)."""
-    store = ox.Store()
-    for path in sorted((kb_dir / "graphs").glob("*.trig")):
-        if path.stem in skip_graphs:
-            continue
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+def _known_ids(store: ox.Store) -> Known:
+    """Agents, measured quantities, claims and stances in the store (the graph files, less those being
+    replaced; fixed values only: the query text takes no input)."""
     known = Known({}, {}, {}, {})
     bases = {"agent": f"{ID}agent/", "quantity": f"{ID}quantity/", "claim": f"{ID}claim/",
              "stance": f"{ID}stance/"}
@@ -133,8 +129,11 @@ def build(sheet_paths: list[Path], kb_dir: Path, recorded_on: date | None = None
     if len(set(doc_ids)) != len(doc_ids):
         dup = next(d for d in doc_ids if doc_ids.count(d) > 1)
         raise InputError(f"two sheets describe document {dup!r}", where="document.id")
-    known = _known_ids(kb_dir, set(doc_ids))
-    sheets = [(path, _without_known_agents(s, set(known.agents), path)) for path, s in sheets]
+    store = agent_files.load_graphs(kb_dir, doc_ids)
+    known = _known_ids(store)
+    directory = agent_files.directory(store)
+    declared: set[str] = set()
+    sheets = [(path, _reuse_known_agents(s, directory, declared, path)) for path, s in sheets]
     clashes = conflicts([(str(path), s) for path, s in sheets], known)
     if clashes:
         collect(clashes)  # an id already used elsewhere: say so before anything else is checked
@@ -180,13 +179,44 @@ def build(sheet_paths: list[Path], kb_dir: Path, recorded_on: date | None = None
     return built
 
 
-def _without_known_agents(sheet: Sheet, known: set[str], path: Path) -> Sheet:
-    """ClaimReview markup names its parties by name; one the knowledge base already has is reused."""
+def _reuse_known_agents(sheet: Sheet, directory: list, declared: set[str], path: Path) -> Sheet:
+    """ClaimReview markup names its parties by name (and maybe an @id or sameAs links): a party the
+    knowledge base already has (by id, sameAs or exact name), or that an earlier sheet of this import
+    declares, is referred to, never declared again."""
     if path.suffix.lower() not in (".json", ".jsonld"):
         return sheet
     import dataclasses
 
-    return dataclasses.replace(sheet, agents=tuple(a for a in sheet.agents if a.id not in known))
+    from ..errors import UsageError
+
+    rename: dict[str, str] = {}
+    kept = []
+    for agent in sheet.agents:
+        try:
+            found = agent_files.match(directory, ids=(agent.id, *agent.aliases), same_as=agent.aliases,
+                                      name=agent.label)
+        except UsageError as exc:
+            raise InputError(exc.message, file=str(path), where="agents",
+                             hint="give the party an @id naming the agent (https://w3id.org/claimkb/id/agent/ID)"
+                             ) from None
+        if found is None and agent.id not in declared:
+            kept.append(agent)
+            declared.add(agent.id)
+        elif found is not None and found != agent.id:
+            rename[agent.id] = found
+    if not rename:
+        return dataclasses.replace(sheet, agents=tuple(kept))
+
+    def named(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(rename.get(i, i) for i in ids))
+
+    document = sheet.document
+    if document.publisher in rename:
+        document = dataclasses.replace(document, publisher=rename[document.publisher])
+    return dataclasses.replace(
+        sheet, document=document, agents=tuple(kept),
+        claims=tuple(dataclasses.replace(c, claimants=named(c.claimants)) for c in sheet.claims),
+        reviews=tuple(dataclasses.replace(r, authors=named(r.authors)) for r in sheet.reviews))
 
 
 def trig(quads: list[ox.Quad]) -> bytes:

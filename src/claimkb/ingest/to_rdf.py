@@ -472,6 +472,23 @@ def _review(out: _Emitter, v: Review) -> None:
     out.text(rating, schema("ratingExplanation"), v.rating.explanation)
 
 
+def review_graph_quads(graph_id: str, review: Review, agents: tuple[Agent, ...], recorded_on: date,
+                       recorded_by: str = "claimkb-curators", source: str = "claimkb review") -> list[Quad]:
+    """All quads of a verdict's own named graph: the graph's curation (about the reviewed claim), the
+    review with its rating, and the agents it declares (a fact-checker the knowledge base did not have)."""
+    out = _Emitter(graph_iri(graph_id))
+    g = out.graph
+    out.add(g, TYPE, ckb("ClaimGraph"))
+    out.add(g, schema("about"), claim_iri(review.claim))
+    out.add(g, prov("wasAttributedTo"), agent_iri(recorded_by))
+    out.add(g, _n(DCT + "created"), xsd_date(recorded_on))
+    out.text(g, _n(DCT + "source"), source)
+    _review(out, review)
+    for agent in agents:
+        _agent(out, agent)
+    return out.quads
+
+
 def references(sheet: Sheet) -> Iterable[tuple[str, str, str]]:
     """(kind, id, where) for every id the sheet points at outside itself, to check before writing."""
     if sheet.document.publisher:
