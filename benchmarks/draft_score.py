@@ -17,13 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str]) -> int:
+    import claimkb
     from claimkb import resources
     from claimkb.draft.score import article_sheets, evaluate, table
 
     kb = resources.kb_dir()
     articles = [("D01-seed", kb / "archive" / "D01-seed.txt", kb / "sheets" / "D01-seed.yaml", "2024-11-05")]
     articles += article_sheets(ROOT / "tests" / "data" / "draft")
-    results = evaluate(kb, articles)
+    results = evaluate(kb, articles, claimkb.open)
     sys.stdout.write(table([s for s, _ in results]))
     if "--misses" in argv:
         for s, _ in results:

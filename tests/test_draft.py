@@ -235,7 +235,7 @@ def test_the_seed_draft_meets_its_score_targets():
     curated claims; every quotation exact and every drafted anchor verbatim in the archive."""
     from claimkb.draft.score import evaluate
 
-    [(score, drafted)] = evaluate(KB, [("D01-seed", SEED, KB / "sheets" / "D01-seed.yaml", "2024-11-05")])
+    [(score, drafted)] = evaluate(KB, [("D01-seed", SEED, KB / "sheets" / "D01-seed.yaml", "2024-11-05")], claimkb.open)
     found, figures_total = score.figures_found
     assert figures_total == 12 and found == figures_total
     assert score.share("value") >= 0.9 and score.share("comparator") >= 0.9

@@ -69,16 +69,20 @@ def test_every_help_example_runs(scratch, example):
     if example.startswith(NEEDS_A_SERVER):
         pytest.skip("needs a SPARQL server (push is tested against one in test_contract.py and test_faults.py)")
     args = []
-    for word in shlex.split(example)[1:]:
+    words = shlex.split(example)[1:]
+    redirect = words[words.index(">") + 1] if ">" in words else None  # what the shell would write
+    for word in words[: words.index(">")] if redirect else words:
         args += sorted(glob.glob(word)) if "*" in word else [word]  # what the shell would expand
     run = run_cli(*args)
     assert run.code == 0, (example, run.err)
+    if redirect:
+        (scratch / redirect).write_text(run.out, encoding="utf-8")
     if example in NOTE_ONLY:
         assert (run.out, run.err) == ("", NOTE_ONLY[example])
     elif "--out" in args:
         assert os.path.getsize(args[args.index("--out") + 1]) > 0
-    elif args[0] == "import":
-        assert run.err.startswith("wrote ")
+    elif args[0] in ("import", "review", "report"):
+        assert run.err.startswith("wrote "), (example, run.err)
     elif args[0] == "validate":  # findings on stdout (none on the bundled data), the summary on stderr
         assert "0 violations, 0 warnings" in run.err
     else:

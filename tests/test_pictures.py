@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from claimkb import pictures, worddiff
+from claimkb import pictures
 from claimkb.records import Agent, Claim, Comparison, Hop, Trace, TracedClaim, Verdict
 
 from .helpers import ROOT
@@ -53,7 +53,7 @@ def test_trace_svg_has_a_box_per_claim_an_arrow_per_hop_and_the_conflicting_figu
 def test_a_quoting_hop_is_labelled_with_the_words_that_changed(cli):
     svg = cli("claim", "D01-c05", "--format", "svg").out
     assert arrows(svg) == [("quotes", claim("D01-c05"), claim("D04-c1"),
-                            "quotes · words fling → flight; grinder. → meat grinder")]
+                            "quotes · words fling → flight; the grinder → the meat grinder")]
 
 
 def test_a_verdict_shows_in_the_claims_box():
@@ -139,13 +139,18 @@ def test_hostile_text_is_escaped_in_every_format():
     assert "#quot;quote#quot;" in mermaid and "#lt;script#gt;" in mermaid
 
 
-def test_word_changes_say_what_was_replaced_added_or_removed():
-    assert worddiff.changes("approximately 701,650 casualties", "about 701,650 casualties") == [
-        "approximately -> about"]
-    assert worddiff.changes("a b c", "a c d") == ["-b", "+d"]
-    assert worddiff.changes("the army's headlong fling towards the east", "army's headlong flight", part=True) == [
-        "fling -> flight"]
-    assert worddiff.changes("same words", "same  words") == []
+def test_the_words_of_a_changed_quote_label_its_arrow():
+    hop = _traced("Claim text").chain[0]._replace(source_quote="as bits of meat to fling into the grinder.",
+                                                   relay_quote="bits of meat to flight into the meat grinder")
+    assert "words fling → flight; the grinder → the meat grinder" in pictures.hop_label(hop)
+
+
+def test_runs_show_the_relay_against_the_part_of_the_source_it_quotes():
+    from claimkb.wording import Run, runs
+
+    assert runs("the army's headlong fling towards the east", "army's headlong flight") == [
+        Run("equal", "army's headlong", "army's headlong"), Run("replace", "fling", "flight")]
+    assert runs("same words", "same  words") == [Run("equal", "same words", "same words")]
 
 
 def test_the_readme_picture_is_current(cli):

@@ -38,6 +38,8 @@ REVIEW = Namespace(ID + "review/")
 GRAPH = Namespace(ID + "graph/")
 ONTOLOGY_GRAPH = GRAPH.ontology
 SCHEMA = Namespace("http://schema.org/")
+# what schema.org markup may name as its "@context" (the bundled context stands in for all four)
+SCHEMA_CONTEXT_NAMES = frozenset({"https://schema.org", "https://schema.org/", "http://schema.org", "http://schema.org/"})
 PROV = Namespace("http://www.w3.org/ns/prov#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 MP = Namespace("http://purl.org/mp/")

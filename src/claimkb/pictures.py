@@ -82,11 +82,10 @@ def hop_label(hop: Hop) -> tuple[str, ...]:
     if hop.hedge == "changed":
         lines.append(f"hedge {hop.source_hedge or 'none'} → {hop.relay_hedge or 'none'}")
     if hop.wording == "changed":
-        from . import worddiff
+        from .wording import word_changes
 
-        words = (worddiff.changes(hop.source_quote, hop.relay_quote, part=True)
-                 if hop.source_quote and hop.relay_quote else [])
-        lines.append("words " + ("; ".join(w.replace(" -> ", " → ") for w in words) if words else "differ"))
+        words = word_changes(hop.source_quote, hop.relay_quote) if hop.source_quote and hop.relay_quote else []
+        lines.append("words " + ("; ".join(str(w).replace(" -> ", " → ") for w in words) if words else "differ"))
     if len(lines) == 1:
         lines.append("nothing changed")
     return tuple(lines)

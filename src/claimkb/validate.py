@@ -6,11 +6,10 @@ import hashlib
 from pathlib import Path
 
 from . import resources
-from .errors import InputError
 from .kbfiles import snapshot
-from .namespaces import SH
 from .records import Finding, Report
 from .session import Session
+from .shapes import shapes_for
 
 
 def validate(session: Session, folder: Path) -> Report:
@@ -102,36 +101,3 @@ def shapes(kb_dir: Path, shapes_path: Path, ontology_path: Path) -> tuple[list[F
     return shapes_for(blobs, shapes_path, ontology_path), len(blobs)
 
 
-def shapes_for(blobs: list[tuple[str, bytes]], shapes_path: Path, ontology_path: Path) -> list[Finding]:
-    """Validate TriG documents (name, bytes), taken together, against the shapes."""
-    import pyshacl
-    import rdflib
-
-    data = rdflib.Graph()
-    for name, blob in blobs:
-        dataset = rdflib.Dataset()
-        try:
-            dataset.parse(data=blob.decode("utf-8"), format="trig")
-        except Exception as exc:  # noqa: BLE001 - rdflib raises many types on malformed input
-            raise InputError(f"not valid TriG: {exc}", file=name) from None
-        for s, p, o, _g in dataset.quads((None, None, None, None)):
-            data.add((s, p, o))
-    shape_graph = rdflib.Graph().parse(data=shapes_path.read_text(encoding="utf-8"), format="turtle")
-    ontology = rdflib.Graph().parse(data=ontology_path.read_text(encoding="utf-8"), format="turtle")
-    _conforms, report, _text = pyshacl.validate(
-        data, shacl_graph=shape_graph, ont_graph=ontology, inference="none",
-        allow_warnings=True, advanced=True,
-    )
-    findings = []
-    SHN = rdflib.Namespace(str(SH))
-    for result in report.subjects(rdflib.RDF.type, SHN.ValidationResult):
-        severity = str(report.value(result, SHN.resultSeverity)).rsplit("#", 1)[-1]
-        focus = str(report.value(result, SHN.focusNode))
-        message = report.value(result, SHN.resultMessage)
-        path = report.value(result, SHN.resultPath)
-        text = str(message) if message else "shape constraint failed"
-        if path is not None:
-            text = f"{path.n3(data.namespace_manager) if isinstance(path, rdflib.URIRef) else path}: {text}"
-        findings.append(Finding("shapes", severity, focus, text))
-    findings.sort(key=lambda f: (f.severity, f.focus, f.message))
-    return findings

@@ -43,16 +43,50 @@ def join(words: list[str]) -> str:
     return _SPACE_AFTER_NOT.sub(r"\1", _SPACE_BEFORE_NOT.sub(r"\1", " ".join(words)))
 
 
-def word_changes(source: str, relay: str) -> list[Change]:
-    """The spans where `relay` prints other words than `source`, in the relay's order. A word added or
-    left out is shown with a word of context on each side ("the grinder -> the meat grinder")."""
-    old, new = tokens(source), tokens(relay)
+class Run(NamedTuple):
+    """One run of a diff: `op` is equal, delete, insert or replace; `old` and `new` the words of each side."""
+
+    op: str
+    old: str
+    new: str
+
+
+def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """The diff of two token lists; when they share words, the relay quotes a part of the source, and the
+    source's words before the first and after the last shared one are no change."""
     ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-    if any(tag == "equal" for tag, *_ in ops):  # the relay quotes a part: the rest of the source is no change
+    if any(tag == "equal" for tag, *_ in ops):
         while ops and ops[0][0] == "delete":
             ops = ops[1:]
         while ops and ops[-1][0] == "delete":
             ops = ops[:-1]
+        # a changed word at either end of the quote stands for as many source words as the relay prints
+        # there; the source's words beyond them are outside the quote
+        tag, i1, i2, j1, j2 = ops[-1]
+        if tag == "replace" and j2 == len(new) and i2 - i1 > j2 - j1:
+            ops[-1] = (tag, i1, i1 + (j2 - j1), j1, j2)
+        tag, i1, i2, j1, j2 = ops[0]
+        if tag == "replace" and j1 == 0 and i2 - i1 > j2 - j1:
+            ops[0] = (tag, i2 - (j2 - j1), i2, j1, j2)
+    return ops
+
+
+def runs(source: str, relay: str) -> list[Run]:
+    """The relay's words against the part of the source it quotes, run by run (to show the two as one)."""
+    old, new = tokens(source), tokens(relay)
+    return [Run(tag, join(old[i1:i2]), join(new[j1:j2])) for tag, i1, i2, j1, j2 in _opcodes(old, new)]
+
+
+def differs(source: str | None, relay: str | None) -> bool:
+    """True when both texts are given and the relay prints other words than the part it quotes."""
+    return source is not None and relay is not None and bool(word_changes(source, relay))
+
+
+def word_changes(source: str, relay: str) -> list[Change]:
+    """The spans where `relay` prints other words than `source`, in the relay's order. A word added or
+    left out is shown with a word of context on each side ("the grinder -> the meat grinder")."""
+    old, new = tokens(source), tokens(relay)
+    ops = _opcodes(old, new)
     out = []
     for tag, i1, i2, j1, j2 in ops:
         if tag == "equal":

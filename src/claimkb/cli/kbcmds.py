@@ -222,7 +222,7 @@ def report(
 
       claimkb report site/
 
-      claimkb report /tmp/kb-report --kb /tmp/kb10k --page-size 100
+      claimkb report scratch-report --kb scratch-kb --page-size 100
     """
     import os
 

@@ -20,8 +20,10 @@ the curated sheet's own-voice agent. Both sheets are read by the same sheet read
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -277,15 +279,15 @@ def article_sheets(folder: Path) -> list[tuple[str, Path, Path, str]]:
     return out
 
 
-def evaluate(kb_dir: Path, articles: list[tuple[str, Path, Path, str]]) -> list[tuple[Score, object]]:
+def evaluate(kb_dir: Path, articles: list[tuple[str, Path, Path, str]],
+             open_kb: Callable[[Path], Any]) -> list[tuple[Score, object]]:
     """Draft each article against a scratch copy of the knowledge base at `kb_dir` without the article's
     own graph (so that the draft cannot copy its curated claims), and score it. `articles` lists
-    (name, text file, curated sheet, publication date)."""
+    (name, text file, curated sheet, publication date); `open_kb` opens a knowledge base folder
+    (`claimkb.open`)."""
     import shutil
     import tempfile
     from datetime import date
-
-    import claimkb
 
     from . import draft
 
@@ -297,7 +299,7 @@ def evaluate(kb_dir: Path, articles: list[tuple[str, Path, Path, str]]) -> list[
             scratch = Path(tmp) / doc_id
             shutil.copytree(kb_dir, scratch, ignore=shutil.ignore_patterns(".claimkb-*"))
             (scratch / "graphs" / f"{doc_id}.trig").unlink(missing_ok=True)
-            kb = claimkb.open(scratch)
+            kb = open_kb(scratch)
             raw = text_path.read_bytes()
             drafted = draft(kb, raw, published=date.fromisoformat(published), doc_id=doc_id,
                             archive=f"archive/{text_path.name}")

@@ -10,6 +10,12 @@ from ..limits import read_file
 MAX_INPUT_BYTES = 5_000_000
 
 
+class Located(dict):
+    """A mapping read from a sheet (YAML or CSV) that remembers the line of each key, for error messages."""
+
+    lines: dict[str, int]
+
+
 def read_input(path: Path, encoding: str = "utf-8") -> str:
     """The text of an input file the user named, with the size limit and clear errors every reader shares."""
     raw = read_file(path, MAX_INPUT_BYTES)  # a regular file only, its size checked before reading

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from ..errors import InputError, collect
 from ..kbfiles import commit
 from ..model import Sheet
-from ..namespaces import ID, PREFIXES
+from ..namespaces import AGENT, CKB, ID, PREFIXES, PROV, SCHEMA
 from . import agents as agent_files
 from . import sheet as sheet_reader
 from .to_rdf import references, sheet_quads
@@ -45,17 +45,17 @@ class Known:
         return {"agent": self.agents, "quantity": self.quantities, "claim": self.claims}[kind]
 
 
-_KNOWN_QUERY = """
-SELECT ?x ?kind ?g ?unit ?doc WHERE {
-  GRAPH ?g {
-    { ?x a <http://www.w3.org/ns/prov#Agent> BIND("agent" AS ?kind) }
-    UNION { ?x a <https://w3id.org/claimkb/ns#MeasuredQuantity> BIND("quantity" AS ?kind)
-            OPTIONAL { ?x <http://schema.org/unitText> ?unit } }
-    UNION { ?x a <http://schema.org/Claim> BIND("claim" AS ?kind)
-            OPTIONAL { ?x <http://schema.org/appearance> ?doc } }
-    UNION { ?x a <https://w3id.org/claimkb/ns#StanceLink> BIND("stance" AS ?kind) }
-  }
-}"""
+_KNOWN_QUERY = f"""
+SELECT ?x ?kind ?g ?unit ?doc WHERE {{
+  GRAPH ?g {{
+    {{ ?x a <{PROV.Agent}> BIND("agent" AS ?kind) }}
+    UNION {{ ?x a <{CKB.MeasuredQuantity}> BIND("quantity" AS ?kind)
+            OPTIONAL {{ ?x <{SCHEMA.unitText}> ?unit }} }}
+    UNION {{ ?x a <{SCHEMA.Claim}> BIND("claim" AS ?kind)
+            OPTIONAL {{ ?x <{SCHEMA.appearance}> ?doc }} }}
+    UNION {{ ?x a <{CKB.StanceLink}> BIND("stance" AS ?kind) }}
+  }}
+}}"""
 
 
 def _known_ids(store: ox.Store) -> Known:
@@ -197,7 +197,7 @@ def _reuse_known_agents(sheet: Sheet, directory: list, declared: set[str], path:
                                       name=agent.label)
         except UsageError as exc:
             raise InputError(exc.message, file=str(path), where="agents",
-                             hint="give the party an @id naming the agent (https://w3id.org/claimkb/id/agent/ID)"
+                             hint=f"give the party an @id naming the agent ({AGENT}ID)"
                              ) from None
         if found is None and agent.id not in declared:
             kept.append(agent)
@@ -294,7 +294,7 @@ def _reparse(expected_quads: int):
 
 def check_shapes(built: list[Built], kb_dir: Path, shapes_path: Path, ontology_path: Path) -> None:
     """The knowledge base as it would be after writing must conform to the shapes; else nothing is written."""
-    from ..validate import shapes_for
+    from ..shapes import shapes_for
 
     replaced = {item.path.name for item in built}
     blobs = [(str(p), p.read_bytes()) for p in sorted((kb_dir / "graphs").glob("*.trig")) if p.name not in replaced]

@@ -24,9 +24,10 @@ from typing import Any
 from ..errors import InputError, collect
 from ..limits import MAX_EXPONENT, decimal_in_range, huge_exponent, json_depth
 from ..model import Agent, Claim, Document, Rating, Review, Sheet, TimeRef
+from ..namespaces import SCHEMA_CONTEXT_NAMES
 from . import read_input
 
-SCHEMA_CONTEXTS = {"https://schema.org", "http://schema.org", "https://schema.org/", "http://schema.org/"}
+SCHEMA_CONTEXTS = SCHEMA_CONTEXT_NAMES
 MAX_DEPTH = 32
 
 

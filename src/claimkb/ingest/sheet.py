@@ -33,7 +33,7 @@ from ..model import (
     TimeRef,
 )
 from .. import rules
-from . import dates, read_input
+from . import Located, dates, read_input
 
 
 
@@ -67,12 +67,6 @@ FIELDS: dict[str, dict[str, str]] = {
     "review": {"id": R, "claim": R, "claim_reviewed": R, "author": O, "url": R, "date": O, "rating": R},
     "rating": {"alternate_name": R, "value": O, "best": O, "worst": O, "explanation": O},
 }
-
-
-class _Located(dict):
-    """A mapping that remembers the line of each key."""
-
-    lines: dict[str, int]
 
 
 class _Loader(yaml.SafeLoader):
@@ -120,9 +114,9 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Located:
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
     loader.flatten_mapping(node)
-    result = _Located()
+    result = Located()
     result.lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -150,7 +144,7 @@ class _Reader:
         field = f"{where}.{key}" if key else where
         raise InputError(message, file=self.file, line=line, where=field, hint=hint)
 
-    def mapping(self, data: Any, where: str, allowed: set[str]) -> _Located:
+    def mapping(self, data: Any, where: str, allowed: set[str]) -> Located:
         if not isinstance(data, dict):
             self.fail(None, None, where, "expected a mapping (key: value lines)")
         unknown = sorted(set(data) - allowed)
@@ -346,7 +340,7 @@ def _date_spec(r: _Reader, parent: dict, key: str, where: str,
     here = f"{where}.{key}"
     raw = parent[key]
     if isinstance(raw, str):  # `asserted: on Tuesday` is short for `asserted: {phrase: on Tuesday}`
-        located = _Located(phrase=raw)
+        located = Located(phrase=raw)
         located.lines = {"phrase": getattr(parent, "lines", {}).get(key)}
         raw = located
     spec = r.mapping(raw, here, DATE_KEYS)

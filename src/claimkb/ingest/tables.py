@@ -25,8 +25,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..limits import MAX_EXPONENT, huge_exponent
-from . import read_input
-from .sheet import _Located
+from . import Located, read_input
 
 DOCUMENT = ("document", "title", "kind", "publisher", "url", "published", "certainty", "archive",
             "recorded_on", "recorded_by")
@@ -38,13 +37,13 @@ CLAIM = ("claim", "text", "claimant", "carriage", "cue", "quote", "quotation", "
 WORDS = {"title", "text", "quote", "quotation", "hedge", "note", "cue", "as_written"}
 
 
-def _located(pairs: dict, line: int) -> _Located:
-    out = _Located(pairs)
+def _located(pairs: dict, line: int) -> Located:
+    out = Located(pairs)
     out.lines = {key: line for key in pairs}
     return out
 
 
-def _date(cell: str, line: int) -> _Located:
+def _date(cell: str, line: int) -> Located:
     cell = cell.strip()
     if cell.lower() == "unstated":
         return _located({"unstated": True}, line)
@@ -114,7 +113,7 @@ def load(path: Path) -> tuple[dict, list[InputError]]:
     return data, problems
 
 
-def _claim(cells: dict[str, str], line: int) -> _Located:
+def _claim(cells: dict[str, str], line: int) -> Located:
     claim: dict = {"id": cells.get("claim"), "text": cells.get("text")}
     if "claimant" in cells:
         parts = [p.strip() for p in cells["claimant"].split(" / ") if p.strip()]

@@ -90,7 +90,8 @@ def offline_context() -> dict[str, Any]:
 def expand_offline(markup: Any) -> Any:
     """`markup` with every "@context": "https://schema.org" (or http, or with a slash) replaced by the
     bundled context, ready for a JSON-LD parser that must not fetch anything."""
-    names = {"https://schema.org", "https://schema.org/", "http://schema.org", "http://schema.org/"}
+    from ..namespaces import SCHEMA_CONTEXT_NAMES as names
+
     context = offline_context()
     if isinstance(markup, list):
         return [expand_offline(m) for m in markup]

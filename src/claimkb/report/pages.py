@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from .. import rules, worddiff
+from .. import rules, wording
 from ..namespaces import AGENT, CLAIM, DOC, QK, compact
 from ..pictures import svg
 from ..records import Claim, Disagreement, TracedClaim, text_of
@@ -241,7 +241,7 @@ class Report:
                 changed = [f for f in rules.HOP_FIELDS if getattr(hop, f) == "changed"]
                 words = ""
                 if hop.wording == "changed" and hop.relay_quote and hop.source_quote:
-                    words = diff_html(worddiff.quoted_span(hop.source_quote, hop.relay_quote), hop.relay_quote)
+                    words = diff_html(hop.source_quote, hop.relay_quote)
                 rows.append([self.claim_link(hop.relay, root), self.claim_link(hop.source, root),
                              "quotes" if hop.quoted else "relays",
                              (f'<span class="changed">{esc(", ".join(changed))}</span>: {esc(hop.reason)}'
@@ -402,12 +402,12 @@ class Report:
             f'<div class="pair">{"".join(sides)}</div>\n']
         a, b = (i.claim if i else None for i in items)
         hop = self.site.hops.get((d.claim, d.other)) if d.other else None
-        if hop and hop.relay_quote and hop.source_quote and worddiff.differs(hop.source_quote, hop.relay_quote):
+        if hop and hop.relay_quote and hop.source_quote and wording.differs(hop.source_quote, hop.relay_quote):
             parts.append("<h2>Quoted words: the source's, then the relay's</h2>\n"
-                         + diff_html(worddiff.quoted_span(hop.source_quote, hop.relay_quote), hop.relay_quote))
-        elif a and b and a.quote and b.quote and worddiff.differs(b.quote, a.quote):
+                         + diff_html(hop.source_quote, hop.relay_quote))
+        elif a and b and a.quote and b.quote and wording.differs(b.quote, a.quote):
             parts.append("<h2>Quotes: the other's, then this claim's</h2>\n" + diff_html(b.quote, a.quote))
-        if a and b and worddiff.differs(b.text, a.text):
+        if a and b and wording.differs(b.text, a.text):
             parts.append("<h2>Claims' wording: the other's, then this claim's</h2>\n" + diff_html(b.text, a.text))
         nodes = [markup.claim_node(i.claim, self.site.agents, self.documents.get(i.claim.document))
                  for i in items if i]

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import worddiff
+from .. import wording
 from ..namespaces import compact
 from .data import Anchor
 from .html import esc
@@ -62,17 +62,18 @@ def archive_html(folder: Path | None, anchors: list[Anchor], claim_name: Callabl
 
 
 def diff_html(old: str, new: str) -> str:
-    """Two texts as one, word by word: removed words struck through, added words underlined."""
+    """A relay's words against the part of its source it quotes, as one text: the source's words it
+    changed struck through, its own underlined, then the changes in short."""
     out = []
-    for run in worddiff.diff(old, new):
+    for run in wording.runs(old, new):
         if run.op == "equal":
             out.append(esc(run.old))
         if run.op in ("delete", "replace"):
             out.append(f"<del>{esc(run.old)}</del>")
         if run.op in ("insert", "replace"):
             out.append(f"<ins>{esc(run.new)}</ins>")
-    changes = worddiff.changes(old, new)
-    summary = f'<p class="note">{esc("; ".join(changes))}</p>\n' if changes else ""
+    changes = wording.word_changes(old, new)
+    summary = f'<p class="note">{esc(wording.describe(changes))}</p>\n' if changes else ""
     return f'<p class="diff">{" ".join(out)}</p>\n{summary}'
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterable
 from datetime import date
 
@@ -18,7 +17,9 @@ from ..conflicts import Distinct, Finder, arithmetic, deduplicate, figures_from_
 from ..namespaces import SCHEMA, XSD
 from ..records import Disagreement
 from ..results import ResultTable
+from ..rows import finding_order, finding_quantities, hops, misreported, problem_findings
 from . import codec, emulate
+from .codec import pack
 
 SCHEMA_SQL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -46,14 +47,6 @@ CREATE INDEX finding_quantity_quantity ON finding_quantity (quantity, position);
 """
 
 
-def pack(rows: list[emulate.Row]) -> bytes:
-    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(), 1)
-
-
-def unpack(blob: bytes) -> list[emulate.Row]:
-    return json.loads(zlib.decompress(blob))
-
-
 class Findings:
     """Findings gathered while the tables are written, each with the quantities it is about."""
 
@@ -66,8 +59,6 @@ class Findings:
 
 def assemble(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
     """Write every table of `out` from the staging connection `db` (see `collect.Collector.finish`)."""
-    from ..answers import finding_order
-
     out.executescript(SCHEMA_SQL)
     labels = emulate.Labels(db)
     findings = Findings()
@@ -82,8 +73,6 @@ def assemble(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
     relations = [(codec.text(r["quantity"]), codec.text(r["relation"]), codec.text(r["other"]))
                  for r in emulate.quantity_relations(db)]
     _arithmetic(out, relations, findings)  # type: ignore[arg-type]
-    from ..answers import problem_findings
-
     findings.add(problem_findings(codec.rows_to_terms(emulate.date_problems(db))), lambda d: set())
     findings.items.sort(key=lambda item: finding_order(item[0]))
     for position, (d, quantities) in enumerate(findings.items):
@@ -138,8 +127,6 @@ def _by_claimant(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
 
 
 def _hops(db: sqlite3.Connection, out: sqlite3.Connection, labels: emulate.Labels, findings: Findings) -> None:
-    from ..answers import hops, misreported
-
     db.execute("DROP TABLE IF EXISTS link")
     db.execute("CREATE TEMP TABLE link (relay TEXT, source TEXT)")
     links = list(emulate.links(db))
@@ -218,7 +205,6 @@ def figure_row(number: int, d: Distinct) -> tuple:
 
 
 def _arithmetic(out: sqlite3.Connection, relations: list[tuple[str, str, str]], findings: Findings) -> None:
-    from ..answers import finding_quantities
     from .reader import distinct_of
 
     quantities = sorted({a for a, _r, _o in relations} | {o for _a, _r, o in relations})

@@ -10,6 +10,8 @@ backend gives.
 
 from __future__ import annotations
 
+import json
+import zlib
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -127,3 +129,12 @@ def datatype(code: str | None) -> str | None:
 
 def rows_to_terms(rows: list[dict[str, str]]) -> list[dict[str, Term]]:
     return [{k: term(v) for k, v in row.items()} for row in rows]
+
+
+def pack(rows: list[dict[str, str]]) -> bytes:
+    """Rows of codes, stored: compact JSON, compressed."""
+    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+
+
+def unpack(blob: bytes) -> list[dict[str, str]]:
+    return json.loads(zlib.decompress(blob))

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from .. import rules
 from ..namespaces import PROV, SCHEMA, XSD
+from ..rows import hop_changes_of
 from . import codec
 
 Row = dict[str, str]  # variable -> term code; an unbound variable is absent
@@ -206,8 +207,6 @@ def links(db: sqlite3.Connection) -> Iterator[tuple[str, str]]:
 def hops(db: sqlite3.Connection, labels: Labels) -> Iterator[tuple[str, str, list[Row]]]:
     """Each hop's `relay-hops.rq` rows (one per pair of claimants), by relay and source. Needs the
     temporary table `link` (relay, source)."""
-    from ..answers import hop_changes_of
-
     aliases = {"r": HOP_CLAIM, "s": HOP_CLAIM, "rst": STATEMENT, "sst": STATEMENT, "rpe": PERIOD, "spe": PERIOD,
                "d": ["date_published"]}
     for j in select(db, HOPS_SQL, aliases):

@@ -21,7 +21,7 @@ from ..namespaces import XSD
 from ..records import Disagreement
 from ..results import Term
 from . import codec, emulate
-from .assemble import unpack
+from .codec import unpack
 
 TABLES = "tables.sqlite"
 CHECKSUM = "tables.sha256"
