@@ -116,7 +116,8 @@ def test_an_html_page_instead_of_results_is_a_clear_error(cli, html_server):
     run = cli("who", "--endpoint", html_server)
     assert (run.code, run.out) == (1, "")
     assert run.err.splitlines() == [
-        f"Error: {html_server} answered text/html; charset=utf-8, not SPARQL JSON results",
+        f"Error: {html_server} answered text/html; charset=utf-8, not SPARQL JSON results "
+        "(application/sparql-results+json)",
         "Hint: is this the SPARQL query endpoint (for Oxigraph: /query)?"]
 
 

@@ -196,13 +196,15 @@ class KnowledgeBase:
         return export(self.session, None if fmt == "claimreview" else self.local_store(), fmt,
                       with_ontology=with_ontology)
 
-    def push(self, endpoint: str, *, store: str | None = None, timeout: float = 30.0) -> Records[Any]:
-        """Replace each named graph on a SPARQL server (Graph Store Protocol PUT) and verify it."""
+    def push(self, endpoint: str, *, store: str | None = None, timeout: float = 30.0, prune: bool = False):
+        """Replace each named graph on a SPARQL server (Graph Store Protocol PUT), verify each by content
+        and that the endpoint's default graph shows it; list (or, with `prune`, delete) the server's
+        graphs under the knowledge base's namespace that it no longer has. Returns a `push.Pushed`."""
         from .backends.remote import RemoteBackend
         from .push import push
 
         remote = RemoteBackend(endpoint, store_endpoint=store, timeout=timeout)
-        return push(self.local_store(), remote, self.session.catalogue)
+        return push(self.local_store(), remote, self.session.catalogue, prune=prune)
 
     def local_store(self):
         """The embedded store (pyoxigraph) of a local knowledge base."""
