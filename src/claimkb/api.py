@@ -61,6 +61,35 @@ def open(path: str | os.PathLike[str] | None = None, *, endpoint: str | None = N
     return KnowledgeBase(Session(backend, catalogue), folder, bundled)
 
 
+def init(path: str | os.PathLike[str], *, empty: bool = False) -> Path:
+    """Make a working knowledge base at `path` (a new or empty folder): a copy of the bundled one (its
+    graphs, sheets and archived texts), or with `empty` the bare folders. The copy is made beside the
+    target and renamed into place, so a failure leaves no half-made knowledge base."""
+    import shutil
+    import tempfile
+
+    target = Path(path)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target} exists and is not an empty folder",
+                         hint="give a new folder (claimkb init never writes into an existing knowledge base)")
+    parent = target.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".claimkb-init-", dir=parent))
+    try:
+        made = staging / "kb"
+        if empty:
+            for name in ("graphs", "sheets", "archive"):
+                (made / name).mkdir(parents=True)
+        else:
+            shutil.copytree(resources.kb_dir(), made, ignore=shutil.ignore_patterns(".claimkb-*", "__pycache__"))
+        if target.exists():
+            target.rmdir()
+        os.replace(made, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
 def recover(path: str | os.PathLike[str]) -> str | None:
     """Finish (or clean up after) a write that was interrupted, under the writer lock. Returns
     "rolled forward", "cleaned" or None when there was nothing to do."""
@@ -217,4 +246,4 @@ class KnowledgeBase:
         return backend.store
 
 
-__all__ = ["KnowledgeBase", "KbError", "locate", "open", "recover"]
+__all__ = ["KnowledgeBase", "KbError", "init", "locate", "open", "recover"]

@@ -44,6 +44,34 @@ def validate(
                                hint="fix the sheets in kb/sheets/ and rebuild with `claimkb import`")
 
 
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new (or empty) folder for the knowledge base.")],
+    empty: Annotated[bool, typer.Option("--empty", help="Start with no graphs instead of a copy of the bundled "
+                                        "knowledge base.")] = False,
+) -> None:
+    """Make a working knowledge base you can import into: a copy of the bundled one, or empty.
+
+    The bundled knowledge base is read-only; commands that write (import) need a working one. Commands
+    find the knowledge base in this order: --kb DIR, CLAIMKB_KB, ./kb when it has a graphs/ folder, else
+    the bundled one (read-only).
+
+    Examples:
+
+      claimkb init kb
+
+      claimkb init ~/factchecks --empty
+
+      claimkb import --kb ~/factchecks my-sheet.yaml
+    """
+    from ..api import init as make
+
+    made = make(folder, empty=empty)
+    graphs = len(list((made / "graphs").glob("*.trig")))
+    output.note(f"made the knowledge base {made} ({graphs} graphs); use it with --kb {made} or CLAIMKB_KB={made}"
+                + (" (or from its parent folder, where it is ./kb)" if made.name == "kb" else ""))
+
+
 @app.command("import")
 def import_sheets(
     sheets: Annotated[list[Path], typer.Argument(help="Claim sheets (YAML, CSV, ClaimReview JSON); see docs/sheet-format.md.")],
