@@ -79,6 +79,12 @@ def _check_default_graph(remote: RemoteBackend, probes: list[tuple[Term, Term, T
                       "as if the knowledge base were empty", hint=UNION_HINT)
 
 
+def _terms(triple: ox.Triple) -> tuple[Term, Term, Term]:
+    s, p, o = (to_term(x) for x in (triple.subject, triple.predicate, triple.object))
+    assert s is not None and p is not None and o is not None  # a stored triple has all three
+    return s, p, o
+
+
 def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune: bool = False) -> Pushed:
     graphs = sorted(g.value for g in store.named_graphs())
     rows = []
@@ -87,12 +93,12 @@ def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune:
     for graph in graphs:
         quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-        remote.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-        sent = [(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in triples]
+        remote.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+        sent = [_terms(t) for t in triples]
         probe = next((t for t in sent if all(x.kind != "bnode" for x in t)), None)
         if probe is not None:
             probes.append(probe)
-        mine = digest(sent)  # type: ignore[arg-type]
+        mine = digest(sent)
         theirs = digest(_read_back(remote, graph))
         if theirs != mine:
             mismatched.append(graph)

@@ -28,6 +28,7 @@ import os
 import re
 import time
 import urllib.parse
+from typing import Any
 
 from ..errors import KbError, UsageError
 from ..results import ResultTable, Term
@@ -101,7 +102,7 @@ def _shown(body: bytes, limit: int = 200) -> str:
 
 def _auth():
     """Credentials for the scheme the server asks for (Digest or Basic), or None without CLAIMKB_USER."""
-    user = os.environ.get("CLAIMKB_USER")
+    user = os.environ.get("CLAIMKB_USER") or ""
     if not user:
         return None
     import httpx
@@ -205,17 +206,15 @@ class RemoteBackend:
         else:
             self.store_endpoint = None
         self.timeout = timeout
-        self._client = None
-        self._auth = None
+        self._client: Any = None
 
     def client(self):
         if self._client is None:
             import httpx
 
-            self._auth = _auth()
             # one connection pool per backend; no redirects; no proxies or netrc from the environment
             # (credentials come from CLAIMKB_USER/CLAIMKB_PASSWORD only)
-            self._client = httpx.Client(follow_redirects=False, trust_env=False, auth=self._auth,
+            self._client = httpx.Client(follow_redirects=False, trust_env=False, auth=_auth(),
                                         timeout=httpx.Timeout(self.timeout), headers={"User-Agent": "claimkb"})
         return self._client
 
