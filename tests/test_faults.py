@@ -326,3 +326,16 @@ def test_a_partial_virtuoso_answer_is_refused(cli, answering):
     assert run.err.splitlines() == [
         f"Error: {url} answered a partial result (S1TAT: RC...: Returning incomplete results, query interrupted)",
         "Hint: the server cut the query short: raise its MaxQueryExecutionTime, or set it to 0"]
+
+
+def test_the_embedded_path_never_imports_the_http_client():
+    import subprocess
+    import sys
+
+    code = ("import contextlib, io, sys\n"
+            "from claimkb.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    code = main(['trace', '701650', '--format', 'csv'])\n"
+            "print(code, sorted(m for m in ('httpx', 'httpcore', 'SPARQLWrapper') if m in sys.modules))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.stdout == "0 []\n", run.stderr[-2000:]
