@@ -145,9 +145,10 @@ def test_disagreements_never_compare_different_quantities_or_a_rising_series(cli
 def test_disagreement_reasons_explain_the_misreport(cli):
     rows = json.loads(cli("disagreements", "--format", "json").out)
     reasons = {r["claim"].rsplit("/", 1)[1]: r["reason"] for r in rows if r["kind"] == "misreported relay"}
-    assert reasons["D01-c10"] == ("relays claim:D05-c3: period 2024-09-01..2024-09-30 -> 2024-11-05..2024-11-06; "
+    assert reasons["D01-c10"] == ("relays claim:D05-c3: period 2024-09-01..2024-09-30 ('September 2024 survey, "
+                                  "2,016 respondents') -> 2024-11-05..2024-11-06 ('now'); "
                                   'hedge "more than" -> "around"')
-    assert reasons["D01-c11"] == "relays claim:D09-c2: quoted words differ from the source's"
+    assert reasons["D01-c11"] == "relays claim:D09-c2: quoted words differ from the source's: partly -> party"
 
 
 def test_disagreements_by_quantity(cli):
@@ -219,17 +220,22 @@ ERRORS = [
      "Error: parameter changed (boolean): 'maybe' is not true or false"),
     (["who", "nobody"], 2, "Error: no claimant matches 'nobody'"),
     (["claim", "D99-c1"], 2, "Error: no claim 'D99-c1' in the knowledge base"),
-    (["trace", "meat"], 2, "Error: 'meat' is not a number"),
+    (["trace", "701650xyz"], 2, "Error: '701650xyz' is not a number"),
+    (["trace", "zq"], 2, "Error: 'zq' is too short to search for"),
     (["trace", "701650", "--format", "xml"], 2,
      "Error: Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'jsonl', 'csv', "
+     "'tsv', 'sparql-json', 'svg', 'dot', 'mermaid'."),
+    (["who", "--format", "svg"], 2,
+     "Error: Invalid value for '--format' / '-f': 'svg' is not one of 'table', 'json', 'jsonl', 'csv', "
      "'tsv', 'sparql-json'."),
     (["trace"], 2, "Error: Missing argument 'VALUE'."),
-    (["sparql", "SELECT * WHERE { ?s ?p }"], 1, "Error: the query does not parse: error at 1:25: expected one of LATERAL, SERVICE, [_]"),
+    (["sparql", "SELECT * WHERE { ?s ?p }"], 1,
+     "Error: the query does not parse at line 1, column 18 ('?s ?p }'): expected SelectQuery"),
     (["sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"], 2,
      "Error: the query uses SERVICE, which claimkb refuses: SERVICE would make the engine fetch data "
      "from another endpoint or a file"),
     (["sparql", "no-such-file.rq"], 2, "Error: 'no-such-file.rq' is neither a query nor a readable file"),
-    (["sparql", "ASK { ?s ?p ?o }"], 1, "Error: only SELECT queries are supported here"),
+    (["sparql", "ASK { ?s ?p ?o }"], 2, "Error: only SELECT queries are supported here, not ASK"),
     (["nosuchcommand"], 2, "Error: No such command 'nosuchcommand'."),
 ]
 
@@ -276,4 +282,7 @@ def test_each_axis_of_formats_is_one_table_the_code_and_the_cli_follow():
 
     assert tuple(render.RENDERERS) == tuple(formats.OUTPUT_FORMATS)
     assert [f.value for f in Format] == list(formats.OUTPUT_FORMATS)
+    from claimkb.pictures import PICTURES
+
+    assert tuple(PICTURES) == tuple(formats.PICTURE_FORMATS)
     assert [f.value for f in ExportFormat] == list(formats.EXPORT_FORMATS)

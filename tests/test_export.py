@@ -73,9 +73,13 @@ def test_claimreview_round_trip_carries_googles_required_fields(cli, kb_copy):
     assert review["reviewRating"]["alternateName"] == "Accurately relayed, but a Ukrainian estimate"
     assert review["reviewRating"]["ratingValue"] == 3
     assert review["author"] == {"@type": "Organization", "name": "Example Fact Check",
+                                "@id": "https://w3id.org/claimkb/id/agent/example-fact-check-48542377",
                                 "url": "https://factcheck.example.org"}
     item = review["itemReviewed"]
-    assert item["author"] == {"@type": "Organization", "name": "Ministry of Defence of Ukraine"}
+    # the claimant is the knowledge base's own agent, found by its exact name
+    assert item["author"] == {"@type": "Organization", "@id": "https://w3id.org/claimkb/id/agent/ua-mod",
+                              "name": "Ministry of Defence of Ukraine"}
+    assert item["text"] == "Russia has suffered approximately 701,650 casualties since February 2022"
     assert item["datePublished"] == "2024-11-05"
     assert item["firstAppearance"]["url"] == "https://example.org/article"
     assert cli("validate", "--kb", str(kb_copy)).code == 0
@@ -166,12 +170,71 @@ def test_claimreview_parties_in_any_script_stay_apart(cli, kb_copy, tmp_path):
         assert len(rows) == 1 and [a["label"] for a in rows[0]["claimants"]] == [name]
 
 
-def test_two_agents_with_one_name_make_who_ask_for_the_iri(cli, kb_copy, tmp_path):
+def test_a_claimreview_party_named_like_a_known_agent_is_that_agent(cli, kb_copy, tmp_path):
     data = json.loads((DATA / "claimreview.json").read_text())
     data["itemReviewed"]["author"] = {"@type": "Organization", "name": "Bloomberg News"}
     path = tmp_path / "r.json"
     path.write_text(json.dumps(data))
     assert cli("import", str(path), "--kb", str(kb_copy)).code == 0
+    rows = json.loads(cli("who", "Bloomberg News", "--kb", str(kb_copy), "--format", "json").out)
+    assert "https://w3id.org/claimkb/id/claim/FC-6d95a8158f6f-c1" in [r["claim"] for r in rows]
+    assert {a["agent"] for r in rows for a in r["claimants"]} == {"https://w3id.org/claimkb/id/agent/bloomberg"}
+    assert "Bloomberg News" not in (kb_copy / "graphs" / "FC-6d95a8158f6f.trig").read_text()
+
+
+def test_a_claimreview_party_is_found_by_its_id_or_sameas_before_its_name(cli, kb_copy, tmp_path):
+    data = json.loads((DATA / "claimreview.json").read_text())
+    data["itemReviewed"]["author"] = {"@type": "Person", "name": "V. V. Putin",
+                                      "sameAs": ["http://www.wikidata.org/entity/Q7747"]}
+    data["author"] = {"@type": "Organization", "name": "Anything",
+                      "@id": "https://w3id.org/claimkb/id/agent/bloomberg"}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    assert cli("import", str(path), "--kb", str(kb_copy)).code == 0
+    graph = (kb_copy / "graphs" / "FC-6d95a8158f6f.trig").read_text()
+    assert "schema:author agent:putin" in graph and "schema:author agent:bloomberg" in graph
+    assert "V. V. Putin" not in graph and "Anything" not in graph
+
+
+def test_a_claimreview_name_shared_by_two_agents_is_refused(cli, kb_copy, tmp_path):
+    sheet = tmp_path / "T02.yaml"
+    sheet.write_text(GOOD_WITH_TWIN_AGENT, encoding="utf-8")
+    assert cli("import", str(sheet), "--kb", str(kb_copy)).code == 0
+    data = json.loads((DATA / "claimreview.json").read_text())
+    data["itemReviewed"]["author"] = {"@type": "Organization", "name": "Bloomberg News"}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    before = snapshot(kb_copy)
+    run = cli("import", str(path), "--kb", str(kb_copy))
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines()[0] == (f"Error: {path}, agents: 'Bloomberg News' is the name of several agents: "
+                                       "agent:bloomberg, agent:bloomberg-twin")
+    assert snapshot(kb_copy) == before
+
+
+def test_two_agents_with_one_name_make_who_ask_for_the_iri(cli, kb_copy, tmp_path):
+    sheet = tmp_path / "T02.yaml"
+    sheet.write_text(GOOD_WITH_TWIN_AGENT, encoding="utf-8")
+    assert cli("import", str(sheet), "--kb", str(kb_copy)).code == 0
     run = cli("who", "Bloomberg News", "--kb", str(kb_copy))
     assert (run.code, run.out) == (2, "")
     assert run.err.startswith("Error: 'Bloomberg News' is the name of several agents: agent:bloomberg")
+
+
+GOOD_WITH_TWIN_AGENT = """\
+document:
+  id: T02-twin
+  title: A sheet that declares a second agent named like an existing one
+  kind: news-article
+  published: {start: 2024-11-07, precision: day}
+  certainty: high
+curation: {recorded_on: 2026-11-27}
+agents:
+- {id: bloomberg-twin, label: Bloomberg News, kind: news-outlet}
+claims:
+- id: T02-c1
+  text: A claim of the second agent.
+  claimant: bloomberg-twin
+  carriage: own-voice
+  asserted: {start: 2024-11-07, precision: day}
+"""

@@ -83,7 +83,8 @@ def test_a_broken_sheet_gives_one_error_per_problem_and_writes_nothing(cli, kb_c
         "the archived text verbatim",
         "Hint: copy the words exactly from the archived text, quotation marks and spaces included",
         f"Error: {sheet}, line 24, claim T01-c2.claimant: is missing",
-        "Hint: name the agent who asserts it (an id from kb/graphs/agents.trig), or `unattributed` for hearsay",
+        "Hint: name the agent who asserts it (an agent id of the knowledge base or of this sheet's `agents:`), "
+        "or `unattributed` for hearsay",
         f"Error: {sheet}, line 28, claim T01-c2.period.start: '2024-02-30' is not a real date "
         "(day is out of range for month)",
     ]

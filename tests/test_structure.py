@@ -13,8 +13,9 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "claimkb"
 # layers, lowest first: a module may import its own layer or lower ones, never a higher one
 LAYERS = [
     {"errors", "namespaces", "results", "resources", "formats"},
-    {"rules", "numbers", "records", "catalogue", "model", "kbfiles", "render"},
-    {"backends", "session", "conflicts", "ingest", "views", "sparqlsafety", "adhoc"},
+    {"rules", "numbers", "records", "catalogue", "model", "kbfiles", "render", "limits", "sparqlcanon", "sandbox",
+     "wording", "suggest"},
+    {"backends", "session", "conflicts", "ingest", "views", "adhoc", "evidence", "misquotes", "tracing", "phrases"},
     {"answers", "validate", "export", "push"},
     {"api"},
     {"__init__"},

@@ -52,7 +52,8 @@ def test_unknown_date_phrase_is_an_error():
     [("701650", 701650), ("701,650", 701650), ("701 650", 701650), ("701\u00a0650", 701650),
      ("1,146", 1146), ("1146 sq km", 1146), ("two-thirds", Fraction(2, 3)), ("2/3", Fraction(2, 3)),
      ("10k", 10000), ("1.5 million", 1500000), ("66%", Fraction(66, 100)),
-     ("six hundred thousand", 600000), ("1354.2", Fraction(13542, 10)), ("one", 1)],
+     ("six hundred thousand", 600000), ("1354.2", Fraction(13542, 10)), ("one", 1),
+     ("35 per cent", Fraction(35, 100)), ("14.6 percent", Fraction(146, 1000))],
 )
 def test_numbers_are_read_however_they_are_written(text, value):
     assert parse_number(text) == value

@@ -12,6 +12,10 @@ sources and find where sources disagree.
     kb.disagreements()                  # Records[Disagreement]
     kb.claim("D01-c02")                 # TracedClaim
     kb.sparql("SELECT ...")             # Records[dict]: an ad hoc read-only query, checked first
+    kb.review("D01-c02", rating="False", url=..., author=..., recorded_on=date(...))  # a verdict (writes)
+
+Pictures of a chain: `claimkb.pictures.PICTURES["svg"](kb.trace("701650"))` (also "dot", "mermaid");
+a static HTML report: `claimkb.report.build(kb, "site/")`.
 
 The names below are loaded on first use, so `import claimkb` stays cheap.
 """
@@ -28,7 +32,7 @@ _PUBLIC = {
     "Agent": "records", "Claim": "records", "Claimant": "records", "ClaimSummary": "records",
     "Comparison": "records", "Disagreement": "records", "Finding": "records", "Hop": "records",
     "Records": "records", "Report": "records", "Trace": "records", "TracedClaim": "records",
-    "Uncompared": "records",
+    "Uncompared": "records", "Verdict": "records",
 }
 
 __all__ = ["__version__", *_PUBLIC]

@@ -10,15 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
-from . import rules
+from . import evidence, rules
 from .conflicts import Finder, arithmetic, figures_from_rows
-from .errors import KbError, UsageError
-from .namespaces import CKB, CLAIM, QK, XSD
+from .errors import UsageError
+from .namespaces import CKB, CLAIM, QK
 from .namespaces import compact as compact_iri
-from .numbers import parse_number
 from .records import (
     DISAGREEMENT_COLUMNS,
     Agent,
@@ -30,10 +28,12 @@ from .records import (
     Trace,
     TracedClaim,
     Uncompared,
+    Verdict,
     value_of,
 )
 from .results import ResultTable, Term
 from .session import Session
+from .tracing import decimal_term, lookup, nearest_values  # noqa: F401 - decimal_term, nearest_values: once here
 
 COMPARED_SHOWN = 50  # comparisons listed per traced claim; the totals are always complete
 
@@ -136,6 +136,11 @@ def _side(row: dict[str, Term], side: str) -> rules.HopSide:
 STATES = {True: "changed", False: "unchanged", None: "not compared"}
 
 
+def hop_changes_of(row: dict[str, Term]) -> dict[str, bool | None]:
+    """What changed on the hop of one `relay-hops.rq` row, by `rules.hop_changes`."""
+    return rules.hop_changes(_side(row, "relay"), _side(row, "source"), _s(row, "quoted") in ("true", "1"))
+
+
 def hops(table: ResultTable) -> list[Hop]:
     """`relay-hops.rq` rows (one per hop and pair of claimants) as Hop records (depth 0), each change
     decided by `rules.hop_changes`."""
@@ -146,7 +151,7 @@ def hops(table: ResultTable) -> list[Hop]:
     for (relay, source), rows in grouped.items():
         r = rows[0]
         quoted = _s(r, "quoted") in ("true", "1")
-        changes = rules.hop_changes(_side(r, "relay"), _side(r, "source"), quoted)
+        changes = hop_changes_of(r)
         figures = {}
         for side in ("relay", "source"):
             written = _s(r, f"{side}AsWritten")
@@ -167,7 +172,12 @@ def hops(table: ResultTable) -> list[Hop]:
             relay_hedge=hedges["relay"], source_hedge=hedges["source"],
             relay_quote=_v(r, "relayQuote"), source_quote=_v(r, "sourceQuote"),
             value=STATES[changes["value"]], period=STATES[changes["period"]], hedge=STATES[changes["hedge"]],
-            quantity=STATES[changes["quantity"]], wording=STATES[changes["wording"]], reason="")
+            quantity=STATES[changes["quantity"]], wording=STATES[changes["wording"]], reason="",
+            relay_period_phrase=_v(r, "relayPeriodPhrase"), source_period_phrase=_v(r, "sourcePeriodPhrase"))
+        if hop.changed:
+            hop = evidence.annotate(hop, *(evidence.figure_in_words(
+                _s(r, f"{side}AsWritten"), _s(r, f"{side}Comparator"), _s(r, f"{side}Unit"))
+                for side in ("relay", "source")))
         out.append(hop._replace(reason=hop_reason(hop)))
     return out
 
@@ -189,11 +199,11 @@ def hop_reason(hop: Hop) -> str:
     if hop.quantity == "changed":
         parts.append(f"measured quantity {QK.local(hop.source_quantity)} -> {QK.local(hop.relay_quantity)}")
     if hop.period == "changed":
-        parts.append(f"period {hop.source_period} -> {hop.relay_period}")
+        parts.append(evidence.period_reason(hop))
     if hop.hedge == "changed":
         parts.append(f"hedge \"{hop.source_hedge or 'none'}\" -> \"{hop.relay_hedge or 'none'}\"")
     if hop.wording == "changed":
-        parts.append("quoted words differ from the source's")
+        parts.append(evidence.wording_reason(hop))
     return "; ".join(parts)
 
 
@@ -228,46 +238,85 @@ def by_relay(all_hops: list[Hop]) -> dict[str, list[Hop]]:
 
 # -- trace ---------------------------------------------------------------------------------------
 
-def parse_traced_value(text: str) -> Fraction:
-    value = parse_number(text)
-    if value is None:
-        raise UsageError(f"{text!r} is not a number",
-                         hint="write it as 701650, 701,650, 1146 sq km, 10k or two-thirds")
-    return value
-
-
-def decimal_term(value: Fraction) -> Term:
-    lexical = format(rules.to_decimal(value), "f")
-    return Term.literal(lexical if "." in lexical else lexical + ".0", XSD.decimal)
-
-
 def trace(session: Session, text: str) -> Trace:
-    value = parse_traced_value(text)
-    found = session.run("claims-with-value", {"value": decimal_term(value)})
-    if not found.rows:
-        raise KbError(f"no claim carries the value {text.strip()!r}",
-                      hint=f"nearest values in the knowledge base: {nearest_values(session, value)}")
-    iris = list(dict.fromkeys(row["claim"].value for row in found.rows))
-    return Trace(text.strip(), value, None, tuple(traced(session, iris)))
+    """The claims a number or a phrase finds (`tracing.py` says how the text is read), each with its
+    chain and comparisons; for a phrase, in the order of the match, each with where it matched."""
+    found = lookup(session, text)
+    items = traced(session, found.claims)
+    if found.matches is not None:
+        from .phrases import marked
+
+        by_iri = {item.claim.claim: item for item in items}
+        items = [marked(by_iri[iri], found.matches[iri]) for iri in found.claims if iri in by_iri]
+    return Trace(found.query, found.value, found.unit, tuple(items), found.low, found.high, found.found)
+
+
+BATCH = 200  # claims bound in one query: a planner given thousands of values at once slows down steeply
+
+
+def batched(session: Session, name: str, terms: list[Term]) -> ResultTable:
+    """A catalogue query over many claims, BATCH at a time, so that its cost stays linear in the claims."""
+    table: ResultTable | None = None
+    for start in range(0, len(terms), BATCH):
+        part = session.run(name, {"claim": terms[start:start + BATCH]})
+        if table is None:
+            table = part
+        else:
+            table.rows.extend(part.rows)
+    return table if table is not None else ResultTable([])
 
 
 def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
     """Each claim with its chain and its comparisons, in the order `claims.rq` gives (by date)."""
     terms = [Term.iri(i) for i in iris]
-    found = claims(session.run("claims", {"claim": terms}))
-    index = by_relay(hops(session.run("relay-hops", {"claim": terms})))
+    table = batched(session, "claims", terms)
+    if len(terms) > BATCH:  # each batch is in date order; so is the whole
+        table.rows.sort(key=lambda r: (r.get("assertedStart", r.get("assertedEnd", Term.literal(""))).value,
+                                       r["claim"].value, r.get("claimantLabel", Term.literal("")).value))
+    found = claims(table)
+    index = by_relay(hops(batched(session, "relay-hops", terms)))
     finder = figures_near(session, terms)
+    reviews = verdicts(batched(session, "reviews", terms))
     out = []
     for claim in found:
         hop_chain = chain(index, claim.claim)
         compared, totals = comparisons(finder, claim.claim)
-        out.append(TracedClaim(claim, hop_chain, earliest(hop_chain), compared, totals))
+        out.append(TracedClaim(claim, hop_chain, earliest(hop_chain), compared, totals,
+                               reviews=tuple(reviews.get(claim.claim, ()))))
     return out
 
 
-def figures_near(session: Session, claims_: list[Term]) -> Finder:
-    """A finder over the figures to compare these claims with: every figure of their quantities."""
-    mine = session.run("comparable-values", {"claim": claims_}).rows if claims_ else []
+def verdicts(table: ResultTable) -> dict[str, list[Verdict]]:
+    """`reviews.rq` rows (one per review and claimant) as Verdict records, by reviewed claim."""
+    out: dict[str, list[Verdict]] = {}
+    seen: set[str] = set()
+    for row in table.rows:
+        review = row["review"].value
+        if review in seen:
+            continue
+        seen.add(review)
+        claim = row["claim"].value
+        out.setdefault(claim, []).append(Verdict(
+            review=review, claim=claim, rating=_s(row, "ratingName") or "", rating_value=_v(row, "ratingValue"),
+            best_rating=_v(row, "bestRating"), worst_rating=_v(row, "worstRating"),
+            explanation=_v(row, "ratingExplanation"), url=_s(row, "url") or "", author=_s(row, "reviewerIri"),
+            author_label=_v(row, "reviewer"), published=_v(row, "datePublished"),
+            claim_reviewed=_v(row, "claimReviewed") or ""))
+    return out
+
+
+def tables_of(session: Session):
+    """The comparison tables of a persistent embedded store, or None (the catalogue queries answer)."""
+    return getattr(session.backend, "tables", None)
+
+
+def figures_near(session: Session, claims_: list[Term]):
+    """A finder over the figures to compare these claims with (`compare`, `figure`): every figure of their
+    quantities, or the tables' index of all figures."""
+    tables = tables_of(session)
+    if tables is not None:
+        return tables.finder()
+    mine = batched(session, "comparable-values", claims_).rows if claims_ else []
     quantities = list(dict.fromkeys(row["quantity"].value for row in mine))
     if not quantities:
         return Finder([])
@@ -294,27 +343,14 @@ def comparisons(finder: Finder, claim: str) -> tuple[tuple[Comparison, ...], dic
     return tuple(out), totals
 
 
-def nearest_values(session: Session, value: Fraction, count: int = 5) -> str:
-    rows = session.run("values").rows
-    candidates = []
-    for row in rows:
-        try:
-            candidate = Fraction(row["value"].value)
-        except (ValueError, KeyError):
-            continue
-        candidates.append((abs(candidate - value), candidate, row.get("unit")))
-    candidates.sort(key=lambda item: (item[0], item[1]))
-    shown = []
-    for _, candidate, unit in candidates[:count]:
-        number = format(rules.to_decimal(candidate), "f")
-        shown.append(f"{number} {unit.value}" if unit else number)
-    return ", ".join(shown) if shown else "none (the knowledge base states no numbers)"
-
-
 def claim_detail(session: Session, text: str) -> TracedClaim:
     found = traced(session, [claim_iri(text)])
     if not found:
-        raise UsageError(f"no claim {text!r} in the knowledge base", hint="list claims with `claimkb timeline`")
+        from .suggest import hint
+
+        known = [compact_iri(row["claim"].value).removeprefix("claim:") for row in session.run("claim-texts").rows]
+        raise UsageError(f"no claim {text!r} in the knowledge base",
+                         hint=hint(text.strip().removeprefix("claim:"), known, "list claims with `claimkb timeline`"))
     return found[0]
 
 
@@ -344,7 +380,10 @@ def find_claimant(session: Session, name: str) -> dict[str, Term]:
         names = "; ".join(r["label"].value for r in partial)
         raise UsageError(f"{name!r} matches several claimants: {names}",
                          hint="give more of the name, or the claimant's IRI")
-    raise UsageError(f"no claimant matches {name!r}", hint="list claimants with `claimkb who`")
+    from .suggest import hint
+
+    known = [r["label"].value for r in agents] + [compact_iri(r["agent"].value) for r in agents]
+    raise UsageError(f"no claimant matches {name!r}", hint=hint(wanted, known, "list claimants with `claimkb who`"))
 
 
 # -- disagreements -------------------------------------------------------------------------------
@@ -352,59 +391,126 @@ def find_claimant(session: Session, name: str) -> dict[str, Term]:
 KIND_ORDER = {kind: i for i, kind in enumerate((
     rules.CONFLICT, rules.FALLS, rules.PART_EXCEEDS, rules.AVERAGE_TIMES_DAYS, rules.PARTS_VS_TOTAL,
     rules.INCREMENT_VS_TOTALS, rules.BEYOND, rules.ASSERTED_AFTER_PUBLICATION, rules.PERIOD_AFTER_ASSERTION,
-    "misreported relay", "curated contradiction"))}
+    "misreported relay", "possible misquote (not linked)", "curated contradiction"))}
 
 
 def disagreements(session: Session, quantity: str | None = None) -> Records[Disagreement]:
     """Numeric conflicts and the softer findings on figures, arithmetic checks, claims whose dates
     contradict their document, misreported relays and curated contradictions, each with its reason.
-    With `quantity`, only findings on that measured quantity (the arithmetic checks read the figures of
-    the quantities it is related to as well)."""
+    With `quantity`, only the findings on that measured quantity: those of its figures, the arithmetic
+    checks that read one of its figures, and the relays where either side measures it. A persistent store
+    has them all in its tables, found when it was built; otherwise the catalogue queries give the rows the
+    rules read. The two agree (tests/test_tables.py)."""
     from .catalogue import coerce
 
-    quantity_term = None
+    q = None
     if quantity:
-        quantity_term = coerce(session.catalogue.get("comparable-values").param("quantity"), quantity)
-    relations = [(r["quantity"].value, r["relation"].value, r["other"].value)
-                 for r in session.run("quantity-relations").rows]
-    if quantity_term is None:
-        figures = figures_from_rows(session.run("comparable-values").rows)
-        related = figures
-    else:
-        q = quantity_term.value
-        figures = figures_from_rows(session.run("comparable-values", {"quantity": quantity_term}).rows)
-        linked = sorted({o for a, _r, o in relations if a == q} | {a for a, _r, o in relations if o == q})
-        related = figures + (figures_from_rows(session.run(
-            "comparable-values", {"quantity": [Term.iri(x) for x in linked]}).rows) if linked else [])
-    out: list[Disagreement] = list(Finder(figures).findings())
-    out += [d for d in arithmetic(related, relations) if quantity_term is None or quantity_term.value in (
-        d.quantity, *(f.quantity for f in related if f.claim in (d.claim, d.other)))]
-    if quantity_term is None:
+        q = coerce(session.catalogue.get("comparable-values").param("quantity"), quantity).value
+    tables = tables_of(session)
+    out = tables.findings(q) if tables is not None else derived_findings(session, q)
+    if q is not None and not out:
+        _known_quantity(session, quantity or q)
+    if q is None:
+        from .misquotes import disagreements as unlinked_misquotes
+
+        out += unlinked_misquotes(session)
+        out += curated(session)
+    out.sort(key=finding_order)
+    return Records(out, DISAGREEMENT_COLUMNS)
+
+
+def derived_findings(session: Session, q: str | None) -> list[Disagreement]:
+    """Every finding the rules derive (all but the curated contradictions), through the catalogue queries."""
+    relations = relation_rows(session.run("quantity-relations").rows)
+    component = related_quantities(q, relations) if q is not None else set()
+    finder = _finder(session, None if q is None else [q])
+    related = finder if len(component) <= 1 else _finder(session, sorted(component))
+    out: list[Disagreement] = list(finder.findings())
+    representatives = [d.figure for group in related.groups.values() for d in group]
+    quantity_of = {f.claim: f.quantity for f in representatives}
+    out += [d for d in arithmetic(representatives, relations)
+            if q is None or q in finding_quantities(d, quantity_of)]
+    if q is None:
         out += date_problems(session)
     hop_params: dict[str, Any] = {"changed": "true"}
-    if quantity_term is not None:
-        hop_params["quantity"] = quantity_term
-    for hop in hops(session.run("relay-hops", hop_params)):
-        if not hop.changed:
-            continue
-        out.append(Disagreement(
-            kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
-            other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
-            reason=f"relays {compact_iri(hop.source)}: {hop.reason}"))
-    if quantity_term is None:
-        for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows:
-            out.append(Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
-                                    other=row["other"].value, claim_value=None, other_value=None,
-                                    reason=row["description"].value))
-    out.sort(key=lambda d: (KIND_ORDER.get(d.kind, len(KIND_ORDER)), d.claim, d.other or ""))
-    return Records(out, DISAGREEMENT_COLUMNS)
+    if q is not None:
+        hop_params["quantity"] = Term.iri(q)
+    return out + misreported(hops(session.run("relay-hops", hop_params)))
+
+
+def _finder(session: Session, quantities: list[str] | None) -> Finder:
+    if quantities is None:
+        return Finder(figures_from_rows(session.run("comparable-values").rows))
+    rows = session.run("comparable-values", {"quantity": [Term.iri(x) for x in quantities]}).rows
+    return Finder(figures_from_rows(rows))
+
+
+def relation_rows(rows: list[dict[str, Term]]) -> list[tuple[str, str, str]]:
+    return [(r["quantity"].value, r["relation"].value, r["other"].value) for r in rows]
+
+
+def related_quantities(q: str, relations: list[tuple[str, str, str]]) -> set[str]:
+    """The quantities an arithmetic check on `q` can read: those connected to it through the relations (a
+    total's parts are checked together, so a part's check reads its siblings)."""
+    found, todo = {q}, [q]
+    while todo:
+        here = todo.pop()
+        for a, _relation, b in relations:
+            for x, y in ((a, b), (b, a)):
+                if x == here and y not in found:
+                    found.add(y)
+                    todo.append(y)
+    return found
+
+
+def finding_quantities(d: Disagreement, quantity_of: dict[str, str]) -> set[str]:
+    """The measured quantities a finding is about: its own and those of the figures it compares."""
+    return {x for x in (d.quantity, quantity_of.get(d.claim), quantity_of.get(d.other or "")) if x}
+
+
+def misreported(hops_: Iterable[Hop]) -> list[Disagreement]:
+    """The relays among these hops that change what they relay (`claimkb report` passes every hop it read)."""
+    return [Disagreement(
+        kind="misreported relay", quantity=hop.relay_quantity or hop.source_quantity, claim=hop.relay,
+        other=hop.source, claim_value=hop.relay_figure, other_value=hop.source_figure,
+        reason=f"relays {compact_iri(hop.source)}: {hop.reason}", claim_words=hop.relay_words,
+        other_words=hop.source_words, changes=hop.changes) for hop in hops_ if hop.changed]
+
+
+def curated(session: Session) -> list[Disagreement]:
+    """The contradictions curators recorded between two claims."""
+    return [Disagreement(kind="curated contradiction", quantity=None, claim=row["claim"].value,
+                         other=row["other"].value, claim_value=None, other_value=None,
+                         reason=row["description"].value)
+            for row in session.run("contradictions", {"stance": Term.iri(CKB.Contradicts)}).rows]
+
+
+def finding_order(d: Disagreement) -> tuple:
+    return (KIND_ORDER.get(d.kind, len(KIND_ORDER)), d.claim, d.other or "")
+
+
+def _known_quantity(session: Session, quantity: str) -> None:
+    """A quantity no figure measures must at least be declared; else it is a name mistyped."""
+    from .namespaces import expand
+
+    known = [row["quantity"].value for row in session.run("quantities").rows]
+    if expand(quantity.strip()) not in known:
+        from .suggest import hint
+
+        raise UsageError(f"no measured quantity {quantity!r} in the knowledge base",
+                         hint=hint(quantity, [compact_iri(k) for k in known],
+                                   "list them with `claimkb query run quantities`"))
 
 
 def date_problems(session: Session) -> list[Disagreement]:
     """Claims asserted after their document appeared, and figures about a period that ends after their
     assertion (`date-problems.rq`, the rules' `asserted_after_publication` and `period_after_assertion`)."""
+    return problem_findings(session.run("date-problems").rows)
+
+
+def problem_findings(rows: list[dict[str, Term]]) -> list[Disagreement]:
     out = []
-    for row in session.run("date-problems").rows:
+    for row in rows:
         kind = row["problem"].value
         if kind == rules.ASSERTED_AFTER_PUBLICATION:
             check = rules.asserted_after_publication(_v(row, "assertedStart"), _v(row, "publishedEnd"))

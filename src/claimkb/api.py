@@ -114,9 +114,10 @@ class KnowledgeBase:
     # -- reading ---------------------------------------------------------------------------------
 
     def trace(self, value: str) -> Trace:
-        """The claims carrying a number (typed however a person writes it), each with its relay chain to
-        the earliest claim in the knowledge base and its comparisons with the other figures of its
-        measured quantity."""
+        """The claims carrying a number (typed however a person writes it: "701,650", "about 700,000",
+        "67%") or whose words contain a phrase ("meat grinder"), each with its relay chain to the earliest
+        claim in the knowledge base and its comparisons with the other figures of its measured quantity.
+        `tracing.py` states how the text is read."""
         return answers.trace(self.session, value)
 
     def claim(self, claim_id: str) -> TracedClaim:
@@ -210,12 +211,81 @@ class KnowledgeBase:
         every sheet is read, resolved and checked and the result validated by the shapes before any
         file is written. Returns (graph file, claims, quads) for each."""
         from .ingest.build import build, check_shapes, write
+        from .kbfiles import graph_sources, unchanged_since, writer_lock
 
         folder = self.writable_folder()
-        built = build([Path(p) for p in paths], folder, recorded_on)
-        check_shapes(built, folder, resources.ontology_dir() / "shapes.ttl", resources.ontology_dir() / "claimkb.ttl")
-        write(built, folder)
+        sheets = [Path(p) for p in paths]
+
+        def checked() -> list:
+            built = build(sheets, folder, recorded_on)
+            check_shapes(built, folder, resources.ontology_dir() / "shapes.ttl",
+                         resources.ontology_dir() / "claimkb.ttl")
+            return built
+
+        # checked before the lock is taken, so that refused sheets leave no trace; what the checks read (ids
+        # already used, agents known, the shapes of the whole knowledge base) is checked again under the lock
+        # when another import landed in between, so two imports at once cannot both add the same id
+        state = graph_sources(folder)[1]
+        built = checked()
+        with writer_lock(folder):
+            if not unchanged_since(folder, state):
+                built = checked()
+            write(built, folder)
         return [(item.path, len(item.sheet.claims), item.quads) for item in built]
+
+    def draft(self, article: str | os.PathLike[str], *, published: date, url: str | None = None,
+              publisher: str | None = None, doc_id: str | None = None, recorded_on: date | None = None):
+        """Draft a claim sheet from an article's text file: the text is archived in the knowledge base byte
+        for byte (unless it is there already), and every candidate claim comes back marked for review. Returns
+        a `claimkb.draft.Draft` (`.sheet`, `.yaml()`, `.counts`, `.archived`)."""
+        from .draft import archive_article, document_id, draft, read_article
+
+        if self.folder is None:
+            raise UsageError("drafting needs a local knowledge base folder, not an endpoint",
+                             hint="drop --endpoint (or CLAIMKB_ENDPOINT)")
+        raw = read_article(article)
+        ident = document_id(article, doc_id)
+        archive, written = archive_article(self.folder, article, raw, ident, not self.read_only)
+        result = draft(self, raw, published=published, doc_id=ident, archive=archive, url=url,
+                       publisher=publisher, recorded_on=recorded_on)
+        result.archived = archive if written else None
+        return result
+
+    def review(self, claim_id: str, *, rating: str, url: str, author: str, explanation: str | None = None,
+               rating_value: Any = None, best: Any = None, worst: Any = None, published: date | None = None,
+               recorded_on: date):
+        """Record a fact-checker's verdict on a claim (schema:ClaimReview) in a named graph of its own,
+        validated by the shapes and committed all or nothing. `rating` is the verdict in words (Google's
+        alternateName); `rating_value`, `best` and `worst` an optional numeric scale; `published` the
+        review's datePublished (none when not given); `recorded_on` the curation date. The author is an
+        agent matched by id, sameAs or exact name, else a new fact-checker. Returns `review.Written`."""
+        from decimal import Decimal, InvalidOperation
+
+        from .ingest.review import prepare
+
+        folder = self.writable_folder()
+        numbers = []
+        for name, v in (("rating value", rating_value), ("best rating", best), ("worst rating", worst)):
+            try:
+                numbers.append(None if v is None else Decimal(str(v).strip()))
+            except InvalidOperation:
+                raise UsageError(f"the {name} {v!r} is not a number", hint="write it like 1, 3 or 0.5") from None
+        from .ingest.build import write
+        from .kbfiles import graph_sources, unchanged_since, writer_lock
+
+        def checked():
+            return prepare(folder, claim_id, rating=rating, url=url, author=author, explanation=explanation,
+                           rating_value=numbers[0], best=numbers[1], worst=numbers[2], published=published,
+                           recorded_on=recorded_on, shapes=resources.ontology_dir() / "shapes.ttl",
+                           ontology=resources.ontology_dir() / "claimkb.ttl")
+
+        state = graph_sources(folder)[1]
+        built, written = checked()  # a refused review leaves no trace; checked again if a write landed since
+        with writer_lock(folder):
+            if not unchanged_since(folder, state):
+                built, written = checked()
+            write(built, folder)
+        return written
 
     def export(self, fmt: str, *, with_ontology: bool = False):
         """The knowledge base as TriG, N-Quads, Turtle, JSON-LD or ClaimReview JSON (`export.EXPORT_FORMATS`):

@@ -17,7 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import UsageError
+from .errors import InputError, UsageError
+from .limits import MAX_EXPONENT, decimal_in_range, read_file
 from .namespaces import XSD, expand
 from .results import ResultTable, Term
 
@@ -81,8 +82,15 @@ def _header(text: str) -> dict[str, object]:
     return fields
 
 
+MAX_QUERY_FILE_BYTES = 1_000_000
+
+
 def parse_query_file(path: Path, name: str | None = None) -> Query:
-    text = path.read_text(encoding="utf-8")
+    raw = read_file(path, MAX_QUERY_FILE_BYTES)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     head = _header(text)
     declared = head.get("params") or {}
     params = []
@@ -124,11 +132,12 @@ class Catalogue:
         known = self._parsed.get(name)
         if known is not None:
             return known
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", name):
-            raise UsageError(f"no query named {name!r}", hint="see `claimkb query list`")
         path = self.folder / f"{name}.rq"
-        if not path.is_file():
-            raise UsageError(f"no query named {name!r}", hint="see `claimkb query list`")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", name) or not path.is_file():
+            from .suggest import hint
+
+            known = self.names() + [f"checks/{n}" for n in self.check_names()]
+            raise UsageError(f"no query named {name!r}", hint=hint(name, known, "see `claimkb query list`"))
         query = self._parsed[name] = parse_query_file(path, name)
         return query
 
@@ -155,6 +164,9 @@ def coerce(param: Param, raw: str) -> Term:
             value = None
         if value is None or not value.is_finite():
             raise UsageError(f"{where}: {raw!r} is not a decimal number", hint="write it like 701650 or 0.5")
+        if not decimal_in_range(value):  # 1e999999999 would be written out as a billion digits
+            raise UsageError(f"{where}: {raw!r} has more than {MAX_EXPONENT} digits before or after the point",
+                             hint="write it like 701650 or 0.5")
         lexical = format(value, "f")
         return Term.literal(lexical if "." in lexical else lexical + ".0", XSD + "decimal")
     if param.type == "integer":
@@ -229,6 +241,24 @@ def bind(query: Query, values: dict[str, Term | list[Term]]) -> str:
 
 
 SET_SEPARATOR = " / "
+
+
+_PROJECTIONS: dict[str, list[str]] = {}
+
+
+def projection(query: Query) -> list[str]:
+    """The variables a catalogue SELECT projects, in order (`?x`, and `(... AS ?x)`)."""
+    found = _PROJECTIONS.get(query.name)
+    if found is None:
+        body = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("PREFIX") else ""
+                         for line in query.text.splitlines())
+        clause = re.search(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", body, re.S | re.I)
+        found = []
+        if clause is not None:
+            for alias, name in re.findall(r"\(.*?\bAS\s+\?(\w+)\s*\)|\?(\w+)", clause[1], re.S | re.I):
+                found.append(alias or name)
+        _PROJECTIONS[query.name] = found
+    return found
 
 
 def sort_sets(query: Query, table: ResultTable) -> ResultTable:

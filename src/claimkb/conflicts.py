@@ -138,6 +138,7 @@ class Finder:
         for d in distinct:
             self.groups[(d.figure.quantity, d.figure.unit)].append(d)
         self.of_claim = of_claim
+        self.compared: dict[tuple[int, int], tuple[list[tuple[str, Distinct, int]], dict[str, int]]] = {}
 
     def figure(self, claim: str) -> rules.Figure | None:
         d = self.of_claim.get(claim)
@@ -152,6 +153,9 @@ class Finder:
         me = self.of_claim.get(claim)
         if me is None:
             return [], {}
+        known = self.compared.get((id(me), shown))  # the claims stating one figure compare alike
+        if known is not None:
+            return known
         related = []
         for other in self.groups[(me.figure.quantity, me.figure.unit)]:
             count = other.count - (other is me)
@@ -162,6 +166,7 @@ class Finder:
         totals: dict[str, int] = {}
         for relation, _other, count in related:
             totals[relation] = totals.get(relation, 0) + count
+        self.compared[(id(me), shown)] = (related[:shown], totals)
         return related[:shown], totals
 
     # -- everywhere (disagreements) --------------------------------------------------------------

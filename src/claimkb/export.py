@@ -96,17 +96,42 @@ def jsonld(quads: Iterable[ox.Quad]) -> dict:
 def _number(term: Term | None):
     if term is None:
         return None
+    from decimal import Decimal, InvalidOperation
+
     text = term.value
-    if text.lstrip("-").isdigit():
-        return int(text)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    if value.is_finite() and value == value.to_integral_value():
+        return int(value)
     as_float = float(text)  # a JSON number only when it reads back as the same decimal, else the exact text
-    return as_float if Decimal(repr(as_float)) == Decimal(text) else text
+    return as_float if Decimal(repr(as_float)) == value else text
 
 
 def claimreviews(kb: Session) -> list[dict]:
-    """Google's ClaimReview markup for every reviewed claim: claimReviewed, reviewRating with
-    alternateName, url (required), author and itemReviewed with the claim's author, appearance, date."""
+    """Every review's ClaimReview markup (see `claimreviews_by_claim`), in the order of their IRIs."""
+    return [review for _claim, review in _claimreviews(kb)]
+
+
+def claimreviews_by_claim(kb: Session) -> dict[str, list[dict]]:
+    """The ClaimReview markup of each reviewed claim (by the claim's IRI)."""
+    out: dict[str, list[dict]] = {}
+    for claim, review in _claimreviews(kb):
+        out.setdefault(claim, []).append(review)
+    return out
+
+
+def _claimreviews(kb: Session) -> list[tuple[str, dict]]:
+    """Google's ClaimReview markup for every reviewed claim: claimReviewed (at most 75 characters),
+    reviewRating with alternateName and url (required), the fact-checker, and itemReviewed: the claim's
+    full text, its author (with its claimkb @id and sameAs links, so that an import finds the same agent
+    again), the document it appears in, and the day it was asserted.
+
+    A claim that came in from ClaimReview markup appears in the fact-check's own document; its original
+    appearance is the one the markup named, kept as schema:firstAppearance, and is exported as such."""
     reviews: dict[str, dict] = {}
+    claims: dict[str, str] = {}
     for row in kb.run("reviews").rows:
         def v(key: str, row: dict[str, Term] = row) -> str | None:
             return row[key].value if key in row else None
@@ -120,12 +145,17 @@ def claimreviews(kb: Session) -> list[dict]:
                     rating[name] = _number(row[key])
             if "ratingExplanation" in row:
                 rating["ratingExplanation"] = v("ratingExplanation")
-            appearance = {"@type": "CreativeWork"}
-            if "appearanceUrl" in row:
-                appearance["url"] = v("appearanceUrl")
-            if "appearanceHeadline" in row:
-                appearance["headline"] = v("appearanceHeadline")
-            item = {"@type": "Claim", "appearance": appearance}
+            own_page = v("appearanceUrl") is not None and v("appearanceUrl") == v("url")
+            appearance: dict = {"@type": "CreativeWork"}
+            if own_page:  # imported from a fact-check: the claim's own appearance is its first appearance
+                if "firstAppearance" in row:
+                    appearance["url"] = v("firstAppearance")
+            else:
+                if "appearanceUrl" in row:
+                    appearance["url"] = v("appearanceUrl")
+                if "appearanceHeadline" in row:
+                    appearance["headline"] = v("appearanceHeadline")
+            item: dict = {"@type": "Claim", "@id": v("claim"), "text": v("claimText"), "appearance": appearance}
             if "firstAppearance" in row:
                 item["firstAppearance"] = {"@type": "CreativeWork", "url": v("firstAppearance")}
             if "asserted" in row:
@@ -141,12 +171,24 @@ def claimreviews(kb: Session) -> list[dict]:
             if "datePublished" in row:
                 review["datePublished"] = v("datePublished")
             if "reviewer" in row:
-                author = {"@type": "Organization", "name": v("reviewer")}
+                author = {"@type": "Organization", "@id": v("reviewerIri"), "name": v("reviewer")}
                 if "reviewerUrl" in row:
                     author["url"] = v("reviewerUrl")
                 review["author"] = author
             reviews[v("review")] = review
+            claims[v("review")] = v("claim")
         if "claimant" in row:
-            kind = "Person" if v("claimantIsPerson") == "true" else "Organization"
-            review["itemReviewed"].setdefault("author", {"@type": kind, "name": v("claimant")})
-    return list(reviews.values())
+            authors = review["itemReviewed"].setdefault("author", [])
+            iri = v("claimantIri")
+            party = next((a for a in authors if a["@id"] == iri), None)
+            if party is None:
+                kind = "Person" if v("claimantIsPerson") == "true" else "Organization"
+                party = {"@type": kind, "@id": iri, "name": v("claimant")}
+                authors.append(party)
+            if "claimantSameAs" in row and v("claimantSameAs") not in party.get("sameAs", []):
+                party.setdefault("sameAs", []).append(v("claimantSameAs"))
+    for review in reviews.values():  # one claimant is written as an object, several as a list
+        authors = review["itemReviewed"].get("author")
+        if isinstance(authors, list) and len(authors) == 1:
+            review["itemReviewed"]["author"] = authors[0]
+    return [(claims[key], review) for key, review in reviews.items()]

@@ -14,6 +14,13 @@ OUTPUT_FORMATS = {
     "sparql-json": "SPARQL 1.1 JSON results, lossless (datatypes, language tags)",
 }
 
+# pictures of a chain, for `trace` and `claim` besides the output formats (pictures.PICTURES draws them)
+PICTURE_FORMATS = {
+    "svg": "a picture of the chain, drawn without any other program",
+    "dot": "the chain for Graphviz",
+    "mermaid": "the chain for Mermaid",
+}
+
 # export formats of `claimkb export` (export.export implements them)
 EXPORT_FORMATS = {
     "trig": "every named graph (lossless)",

@@ -182,17 +182,28 @@ def snapshot(kb_dir: Path, attempts: int = 50) -> list[tuple[str, bytes]]:
     raise KbError(f"{kb_dir} kept changing while it was read", hint="run the command again when the writes stop")
 
 
+def _os_error(exc: OSError, path: Path) -> KbError:
+    return KbError(f"cannot write {path}: {exc.strerror or exc}",
+                   hint="free some disk space or fix the folder's permissions; nothing was changed")
+
+
 def _write_tmp(path: Path, data: bytes, check: Callable[[bytes], None] | None) -> Path:
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    except OSError as exc:
+        raise _os_error(exc, path) from None
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:  # a full disk, a quota: nothing is kept, the old file stands
+            raise _os_error(exc, path) from None
         written = tmp.read_bytes()
         if written != data:
             raise KbError(f"{tmp} does not hold what was written", hint="check the disk")
@@ -205,12 +216,27 @@ def _write_tmp(path: Path, data: bytes, check: Callable[[bytes], None] | None) -
     return tmp
 
 
+def inside(kb_dir: Path, path: Path) -> Path:
+    """`path` with its folder resolved, refused unless it lies inside the knowledge base and is not itself a
+    symbolic link: a write never follows a link out of the knowledge base."""
+    kb_dir = kb_dir.resolve()
+    folder = path.parent.resolve()
+    target = folder / path.name
+    if folder != kb_dir and kb_dir not in folder.parents:
+        raise KbError(f"{path} lies outside the knowledge base {kb_dir} (a symbolic link?)",
+                      hint="replace the link with a real folder inside the knowledge base")
+    if target.is_symlink():
+        raise KbError(f"{target} is a symbolic link; claimkb does not write through links",
+                      hint="replace the link with the file itself")
+    return target
+
+
 def commit(kb_dir: Path, files: list[tuple[Path, bytes, Callable[[bytes], None] | None]]) -> None:
     """Replace several files under `kb_dir` as one commit (caller holds the writer lock)."""
     import json
 
     kb_dir = kb_dir.resolve()
-    files = [(path.resolve(), data, check) for path, data, check in files]
+    files = [(inside(kb_dir, path), data, check) for path, data, check in files]
     temporaries: list[tuple[Path, Path]] = []
     try:
         for path, data, check in files:
@@ -221,7 +247,12 @@ def commit(kb_dir: Path, files: list[tuple[Path, bytes, Callable[[bytes], None] 
         pairs = [[str(tmp.relative_to(kb_dir)), str(final.relative_to(kb_dir))] for tmp, final in temporaries]
         journal = _write_tmp(kb_dir / JOURNAL_NAME, json.dumps(pairs).encode("utf-8"), None)
         _pause()
-        os.replace(journal, kb_dir / JOURNAL_NAME)  # the commit point
+        try:
+            os.replace(journal, kb_dir / JOURNAL_NAME)  # the commit point
+        except OSError as exc:
+            with contextlib.suppress(FileNotFoundError):
+                journal.unlink()
+            raise _os_error(exc, kb_dir / JOURNAL_NAME) from None
         _fsync_dir(kb_dir)
     except BaseException:
         for tmp, _final in temporaries:
@@ -234,6 +265,13 @@ def commit(kb_dir: Path, files: list[tuple[Path, bytes, Callable[[bytes], None] 
 
 def write_atomic(path: Path, data: bytes, check: Callable[[bytes], None] | None = None) -> None:
     """Replace one file outside a commit (exports): a reader sees the old file or the new one."""
+    if path.is_dir():
+        raise KbError(f"{path} is a folder", hint="give the path of a file to write, e.g. kb.trig")
     tmp = _write_tmp(path, data, check)
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise _os_error(exc, path) from None
     _fsync_dir(path.parent)

@@ -51,6 +51,10 @@ AGENT_TYPES = {"person": "Person", "organization": "Organization",
                "government-organization": "GovernmentOrganization"}
 CERTAINTIES = {"high": "HighCertainty", "medium": "MediumCertainty", "low": "LowCertainty"}
 STANCES = {"contradicts": "Contradicts", "supports": "Supports"}
+# sheet spelling -> ckb:Aggregation individual (how a measured quantity aggregates over time)
+AGGREGATIONS = {"cumulative": "Cumulative", "period-total": "PeriodTotal", "daily-average": "DailyAverage",
+                "point-in-time": "PointInTime", "share": "Share"}
+WIKIDATA_RE = re.compile(r"Q[1-9][0-9]*")
 
 # The UK Professional Head of Intelligence Assessment probability yardstick (2019 edition):
 # estimative words -> band. Longest phrases are matched first.
@@ -180,11 +184,16 @@ class Claim:
     note: str | None = None
     derivation: Derivation | None = None
     forward_looking: bool = False  # about a period to come (a plan, a quota, a forecast), by its own account
+    url: str | None = None  # where this claim itself appears, when not at the document's URL
+    after_publication: str | None = None  # why the claim is dated after its document appeared
 
     def __post_init__(self) -> None:
         _check_id(self.id, "claim id")
-        if self.first_appearance is not None:
-            _check_url(self.first_appearance)
+        for url in (self.first_appearance, self.url):
+            if url is not None:
+                _check_url(url)
+        if self.after_publication is not None and not self.after_publication.strip():
+            raise ValueError("after_publication is empty: say why the claim is dated after its document")
         if not self.text.strip():
             raise ValueError("text is empty: give the claim as one normalised sentence")
         if not self.claimants:
@@ -218,6 +227,13 @@ class Agent:
     kind: str
     type: str = "organization"
     url: str | None = None
+    parent: str | None = None  # the agent id of its parent organisation
+    wikidata: str | None = None  # a Wikidata item id, Q123; only a verified one (see ingest/sheet.py)
+    wikidata_verified: bool = False  # the sheet vouches for `wikidata` itself (then `note` says how)
+    note: str | None = None
+    # IRIs the source gave for it (an @id, sameAs links): used to find it among the agents the knowledge
+    # base has, never written
+    aliases: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         _check_id(self.id, "agent id")
@@ -227,6 +243,45 @@ class Agent:
         _one_of(self.type, AGENT_TYPES, "agent type")
         if self.url is not None:
             _check_url(self.url)
+        if self.parent is not None:
+            _check_id(self.parent, "parent")
+            if self.parent == self.id:
+                raise ValueError("an agent cannot be its own parent organisation")
+        if self.wikidata is not None and not WIKIDATA_RE.fullmatch(self.wikidata):
+            raise ValueError(f"wikidata {self.wikidata!r} is not a Wikidata item id like Q7747")
+        if self.wikidata_verified and (self.wikidata is None or not (self.note or "").strip()):
+            raise ValueError("wikidata_verified: true needs the wikidata id and a note saying how it was verified")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuantityConcept:
+    """A measured quantity a sheet declares: what exactly a figure counts (ckb:MeasuredQuantity)."""
+
+    id: str
+    label: str
+    definition: str
+    unit: str
+    aggregation: str
+    parts: tuple[str, ...] = ()  # ckb:sumOf: the quantity is the sum of these
+    daily_average_of: str | None = None  # ckb:dailyAverageOf: the period total this averages per day
+    increment_of: str | None = None  # ckb:incrementOf: the cumulative total this is one day's increase of
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_id(self.id, "quantity id")
+        for value, what in ((self.label, "label"), (self.definition, "definition"), (self.unit, "unit")):
+            if not value.strip():
+                raise ValueError(f"{what} is empty")
+        _one_of(self.aggregation, AGGREGATIONS, "aggregation")
+        for other in (*self.parts, self.daily_average_of, self.increment_of):
+            if other is not None:
+                _check_id(other, "related quantity id")
+                if other == self.id:
+                    raise ValueError(f"quantity {self.id!r} cannot be related to itself")
+        if self.daily_average_of is not None and self.aggregation != "daily-average":
+            raise ValueError("daily_average_of is for a daily-average quantity (aggregation: daily-average)")
+        if self.increment_of is not None and self.aggregation != "period-total":
+            raise ValueError("increment_of is for a one-day total (aggregation: period-total)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -293,10 +348,15 @@ class Document:
     also_at: tuple[str, ...] = ()
     certainty_note: str | None = None
     archive: str | None = None
+    archive_sha256: str | None = None  # when given, the archived text must still have this hash
     research_id: str | None = None
 
     def __post_init__(self) -> None:
         _check_id(self.id, "document id")
+        if self.archive_sha256 is not None and not re.fullmatch(r"[0-9a-f]{64}", self.archive_sha256):
+            raise ValueError("archive_sha256 must be 64 lower-case hex digits")
+        if self.archive_sha256 is not None and self.archive is None:
+            raise ValueError("archive_sha256 is given but the document names no archive")
         if not self.title.strip():
             raise ValueError("title is empty")
         _one_of(self.kind, DOCUMENT_KINDS, "document kind")
@@ -321,6 +381,7 @@ class Sheet:
     stances: tuple[Stance, ...] = field(default=())
     agents: tuple[Agent, ...] = field(default=())
     reviews: tuple[Review, ...] = field(default=())
+    quantities: tuple[QuantityConcept, ...] = field(default=())
     recorded_on: date  # the curation date: from the sheet or `import --recorded-on`, never the clock
     recorded_by: str = "claimkb-curators"
 
@@ -331,3 +392,8 @@ class Sheet:
             if claim.id in seen:
                 raise ValueError(f"claim id {claim.id!r} appears twice")
             seen.add(claim.id)
+        for items, what in ((self.agents, "agent"), (self.quantities, "quantity")):
+            ids = [item.id for item in items]
+            dup = next((i for i in ids if ids.count(i) > 1), None)
+            if dup is not None:
+                raise ValueError(f"{what} {dup!r} is declared twice in this sheet")

@@ -282,6 +282,15 @@ class Hop(NamedTuple):
     quantity: str
     wording: str
     reason: str
+    # the words as printed, where something changed: the relay's and the source's (both quotes when the
+    # wording changed, else the figure with its hedge in words and the period's phrase), and each
+    # changed span "old -> new" ("fling -> flight", "more than 2/3 -> around two-thirds")
+    wording_changes: tuple[str, ...] = ()  # the quoted words' changes alone
+    relay_words: str | None = None
+    source_words: str | None = None
+    changes: tuple[str, ...] = ()
+    relay_period_phrase: str | None = None  # the period as the claim words it ("now", "October")
+    source_period_phrase: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -302,20 +311,54 @@ class Comparison(NamedTuple):
 
 
 @record
+class Verdict(NamedTuple):
+    """A fact-checker's verdict on a claim (schema:ClaimReview): the rating in words (`rating`, Google's
+    alternateName) and, where given, on a scale; who wrote it, where and when it was published."""
+
+    review: str
+    claim: str
+    rating: str
+    rating_value: Decimal | None
+    best_rating: Decimal | None
+    worst_rating: Decimal | None
+    explanation: str | None
+    url: str
+    author: str | None  # the fact-checker's IRI
+    author_label: str | None
+    published: date | None
+    claim_reviewed: str
+
+    def summary(self) -> str:
+        """The verdict in one line: 'False (1 on a scale of 1 to 5), Example Fact Check, 2024-11-07'."""
+        scale = ""
+        if self.rating_value is not None:
+            bounds = ""
+            if self.worst_rating is not None and self.best_rating is not None:
+                bounds = f" on a scale of {text_of(self.worst_rating)} to {text_of(self.best_rating)}"
+            scale = f" ({text_of(self.rating_value)}{bounds})"
+        parts = [f"{self.rating}{scale}"] + [p for p in (self.author_label, text_of(self.published)) if p]
+        return ", ".join(parts)
+
+
+@record
 class TracedClaim(NamedTuple):
     claim: Claim
     chain: tuple[Hop, ...]
     earliest: tuple[str, ...]  # the claims the chain ends at: the earliest the knowledge base has
     compared: tuple[Comparison, ...]
     totals: dict[str, int]  # relation -> how many figures of the quantity have it
+    match: str | None = None  # for a phrase: where and how the words were found (see phrases.py)
+    reviews: tuple[Verdict, ...] = ()  # fact-checkers' verdicts on the claim
 
     def flat(self) -> dict[str, str]:
         out = self.claim.flat()
+        out["match"] = self.match or ""
         out["chain"] = " ; ".join(f"{h.relay} -> {h.source}" + (f" [{h.reason}]" if h.reason else "")
                                   for h in self.chain)
         out["earliest"] = " ".join(self.earliest)
         for relation in ("agree", "numeric conflict", "beyond implied range"):
             out[relation.replace(" ", "_")] = " ".join(c.other for c in self.compared if c.relation == relation)
+        out["verdicts"] = " ; ".join(v.summary() for v in self.reviews)
         return out
 
     def records(self) -> Records[TracedClaim]:
@@ -324,20 +367,27 @@ class TracedClaim(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         """The claim's fields, then its chain, the claims the chain ends at, and its comparisons."""
         return {**self.claim.to_dict(), "chain": plain(self.chain), "earliest": list(self.earliest),
-                "compared": plain(self.compared), "totals": dict(self.totals)}
+                "compared": plain(self.compared), "totals": dict(self.totals), "match": self.match,
+                "reviews": plain(self.reviews)}
 
 
-TRACE_COLUMNS = CLAIM_COLUMNS + ["chain", "earliest", "agree", "numeric_conflict", "beyond_implied_range"]
+TRACE_COLUMNS = CLAIM_COLUMNS + ["chain", "earliest", "agree", "numeric_conflict", "beyond_implied_range", "match",
+                                 "verdicts"]
 
 
 @record
 class Trace(NamedTuple):
-    """The claims carrying a number (or a phrase), each with its chain and its comparisons."""
+    """The claims carrying a number (or a phrase), each with its chain and its comparisons. For a
+    number typed as a range ("about 700,000", "67%"), `low` and `high` are what it allows; for a phrase
+    `value` is None."""
 
     query: str
     value: Fraction | None
     unit: str | None
     claims: tuple[TracedClaim, ...]
+    low: Fraction | None = None
+    high: Fraction | None = None
+    found: int | None = None  # for a phrase: how many claims matched (at most phrases.LIMIT are traced)
 
     def records(self) -> Records[TracedClaim]:
         return Records(self.claims, TRACE_COLUMNS)
@@ -358,6 +408,11 @@ class Disagreement(NamedTuple):
     reason: str
     claim_count: int = 1
     other_count: int = 1
+    # the words as printed on each side (both quotes, or both figures and periods) and each changed span
+    # "old -> new", for relays and quotes; None and () for findings on figures alone
+    claim_words: str | None = None
+    other_words: str | None = None
+    changes: tuple[str, ...] = ()
 
 
 DISAGREEMENT_COLUMNS = list(Disagreement._fields)

@@ -49,23 +49,34 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
-def _delimited(answer: Any, options: Options, delimiter: str) -> str:
+def _csv(answer: Any, options: Options) -> str:
+    """RFC 4180: a cell holding a comma, quote or line break is quoted, so it cannot start another row."""
     records = records_of(answer)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(records.columns)
+    writer = csv.writer(out, lineterminator="\n")
     fix = (lambda c: c) if options.raw_cells else neutralise
+    writer.writerow([fix(c) for c in records.columns])  # column names can come from an endpoint too
     for row in records.flat_rows():
         writer.writerow([fix(row.get(c, "")) for c in records.columns])
     return out.getvalue()
 
 
-def _csv(answer: Any, options: Options) -> str:
-    return _delimited(answer, options, ",")
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def tsv_cell(cell: str) -> str:
+    """One TSV cell: backslash, TAB, LF and CR written as \\\\, \\t, \\n, \\r (no quoting), so that every
+    line is one row and every TAB a column break for any reader, `cut` and `awk` included."""
+    return cell.translate(_TSV_ESCAPES)
 
 
 def _tsv(answer: Any, options: Options) -> str:
-    return _delimited(answer, options, "\t")
+    records = records_of(answer)
+    fix = (lambda c: c) if options.raw_cells else neutralise
+    lines = ["\t".join(tsv_cell(fix(c)) for c in records.columns)]
+    for row in records.flat_rows():
+        lines.append("\t".join(tsv_cell(fix(row.get(c, ""))) for c in records.columns))
+    return "\n".join(lines) + "\n"
 
 
 def _sparql_json(answer: Any, options: Options) -> str:
@@ -80,12 +91,12 @@ def _sparql_json(answer: Any, options: Options) -> str:
 def _table(answer: Any, options: Options) -> str:
     layout = LAYOUTS.get(type(answer).__name__)
     if layout is not None:
-        return layout(answer, options)
+        return layout(for_people(answer), options)
     records = records_of(answer)
     flat = records.flat_rows()
     columns = [c for c in records.columns if any(row.get(c, "") for row in flat)]  # no empty column for people
     rows = [[shown(row.get(c, "")) for c in columns] for row in flat]
-    return text_table(columns, rows, options.width)
+    return text_table([shown(c) for c in columns], rows, options.width)
 
 
 RENDERERS: dict[str, Callable[[Any, Options], str]] = {
@@ -117,9 +128,26 @@ def escape_controls(text: str) -> str:
 
 def shown(value: str) -> str:
     """One cell for people: a compact IRI, or the text with newlines and control characters escaped."""
-    if value.startswith(("http://", "https://")) and " " not in value:
-        return compact(value)
+    if value.startswith(("http://", "https://")) and not any(ch.isspace() for ch in value):
+        return escape_controls(compact(value))  # an endpoint's "IRI" can hold anything
     return escape_controls(value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\t", "\\t"))
+
+
+def for_people(value: Any) -> Any:
+    """A record (nested NamedTuples) with every text escaped as `shown` escapes a cell, for the human
+    layouts: a newline in a claim's text cannot start a line that looks like one of the layout's own."""
+    if isinstance(value, str):
+        return escape_controls(value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\t", "\\t"))
+    if isinstance(value, tuple):
+        items = [for_people(v) for v in value]
+        if hasattr(value, "_fields"):  # a record: the same NamedTuple type
+            return type(value)._make(items)  # type: ignore[attr-defined]
+        return tuple(items)
+    if isinstance(value, list):
+        return [for_people(v) for v in value]
+    if isinstance(value, dict):
+        return {k: for_people(v) for k, v in value.items()}
+    return value
 
 
 def _is_id(values: list[str]) -> bool:

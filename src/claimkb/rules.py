@@ -104,6 +104,23 @@ def hedge_words(as_written: str | None, comparator: str | None) -> str:
     return comparator_words(name)
 
 
+def comparator_typed(text: str) -> tuple[str, str] | None:
+    """The comparator that a typed figure starts with, and the rest of the text: "about 700,000" ->
+    ("Approximately", "700,000"), ">2/3" -> ("MoreThan", "2/3"); None when it starts with none. The
+    longest mark wins; a mark two comparators share ("nearly") reads as the bound, not as "about"."""
+    lowered = " ".join(text.split()).lower()
+    found = []
+    for name, marks in _COMPARATOR_MARKS.items():
+        for mark in marks:
+            if lowered.startswith(mark) and (not mark[-1].isalpha() or len(lowered) == len(mark)
+                                             or not lowered[len(mark)].isalpha()):
+                found.append((len(mark), name != "Approximately", name, mark))
+    if not found:
+        return None
+    _, _, name, mark = max(found)
+    return name, lowered[len(mark):].strip()
+
+
 def figure_text(as_written: str, comparator: str | None = None, unit: str | None = None,
                 minimum: Number | None = None, maximum: Number | None = None) -> str:
     """The figure as a reader should see it, saying its comparator and unit once:
@@ -454,6 +471,11 @@ def _num(value: Number | None) -> str:
         whole, frac = text.split(".")
         return f"{int(whole):,}.{frac}" if whole.lstrip("-").isdigit() else text
     return f"{int(text):,}"
+
+
+def number_text(value: Number | None) -> str:
+    """A number as the checks print it: 40,517; 1,354.2; 0.666667."""
+    return _num(value)
 
 
 def _range(low: Number | None, high: Number | None) -> str:

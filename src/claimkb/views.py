@@ -6,7 +6,7 @@ from datetime import date
 
 from . import rules
 from .namespaces import compact
-from .records import Claim, Comparison, Hop, Trace, TracedClaim
+from .records import Claim, Comparison, Hop, Trace, TracedClaim, Verdict
 from .render import LAYOUTS, Options, key_values, shorten
 
 
@@ -69,6 +69,8 @@ def hop_line(hop: Hop) -> str:
     line += "): " + ", ".join(states)
     if hop.reason:
         line += f"\n      {hop.reason}"
+    if hop.wording == "changed" and hop.relay_quote and hop.source_quote:
+        line += f"\n      printed \u201c{hop.relay_quote}\u201d\n      source  \u201c{hop.source_quote}\u201d"
     return line
 
 
@@ -96,18 +98,45 @@ def compared_lines(compared: tuple[Comparison, ...], totals: dict[str, int], ind
     return "".join(lines)
 
 
+def verdict_lines(reviews: tuple[Verdict, ...], indent: str = "    ") -> str:
+    """A fact-checker's verdict, kept apart from the claimant's own hedge: rating, who, when, where, why."""
+    lines = []
+    for v in reviews:
+        lines.append(f"{indent}verdict: {v.summary()}\n")
+        lines.append(key_values([("review", v.url), ("explanation", v.explanation or "")], indent=indent + "  "))
+    return "".join(lines)
+
+
 def traced_text(item: TracedClaim, number: int | None) -> str:
     claim = item.claim
     head = f"[{number}] " if number is not None else ""
-    return (f"{head}{compact(claim.claim)}  {claim.text}\n" + claim_lines(claim)
-            + chain_lines(item.chain, item.earliest) + compared_lines(item.compared, item.totals))
+    match = f"    match      {item.match}\n" if item.match else ""
+    return (f"{head}{compact(claim.claim)}  {claim.text}\n" + match + claim_lines(claim)
+            + chain_lines(item.chain, item.earliest) + compared_lines(item.compared, item.totals)
+            + verdict_lines(item.reviews))
 
 
 def trace_text(trace: Trace, options: Options) -> str:
-    n = len(trace.claims)
-    parts = [f"{trace.query}: {n} claim{'s carry' if n != 1 else ' carries'} this value\n\n"]
+    parts = [trace_heading(trace) + "\n\n"]
     parts += [traced_text(item, i) + "\n" for i, item in enumerate(trace.claims, start=1)]
     return "".join(parts).rstrip("\n") + "\n"
+
+
+def trace_heading(trace: Trace) -> str:
+    """"701650: 2 claims carry this value"; a range, or a phrase, says what was searched."""
+    n = len(trace.claims)
+    if trace.value is None:
+        found = trace.found if trace.found is not None else n
+        more = f" (the best {n} shown)" if found > n else ""
+        return (f"{trace.query!r}: {found} claim{'s have' if found != 1 else ' has'} these words, exactly, nearly "
+                f"or in a relay{more}")
+    if trace.low is not None or trace.high is not None:
+        span = (f"{rules.number_text(trace.low)} to {rules.number_text(trace.high)}"
+                if trace.low is not None and trace.high is not None
+                else f"{rules.number_text(trace.low)} or more" if trace.low is not None
+                else f"up to {rules.number_text(trace.high)}")
+        return f"{trace.query} ({span}): {n} claim{'s state' if n != 1 else ' states'} a figure in this range"
+    return f"{trace.query}: {n} claim{'s carry' if n != 1 else ' carries'} this value"
 
 
 def claim_text(detail: TracedClaim, options: Options) -> str:

@@ -33,8 +33,10 @@ def _mode() -> str:
     return mode
 
 
-def load_store(kb_dir: Path, ontology: Path | None, progress: Progress | None = None) -> ox.Store:
-    """The store over the knowledge base's graph files as of one commit, and the ontology."""
+def load_store(kb_dir: Path, ontology: Path | None,
+               progress: Progress | None = None) -> tuple[ox.Store, Path | None]:
+    """The store over the knowledge base's graph files as of one commit and the ontology, and the folder
+    of its comparison tables (a persistent store only)."""
     sources, state = graph_sources(kb_dir)
     if not sources and not (kb_dir / "graphs").is_dir():
         raise KbError(f"no knowledge base files in {kb_dir / 'graphs'}",
@@ -55,7 +57,7 @@ def load_store(kb_dir: Path, ontology: Path | None, progress: Progress | None = 
                 raise KbError(f"cannot open or build the store: {exc}",
                               hint="delete the cache folder (CLAIMKB_CACHE) and run again") from None
             if store is not None and unchanged_since(kb_dir, state):
-                return store
+                return store, _folder
             sources, state = graph_sources(kb_dir)
         raise KbError(f"{kb_dir} kept changing while it was read", hint="run the command again when the writes stop")
     store = ox.Store()
@@ -63,7 +65,7 @@ def load_store(kb_dir: Path, ontology: Path | None, progress: Progress | None = 
         _load(store, data, kb_dir / "graphs" / name, ox.RdfFormat.TRIG, None)
     if ontology is not None and ontology.is_file():
         _load(store, ontology.read_bytes(), ontology, ox.RdfFormat.TURTLE, ox.NamedNode(ONTOLOGY_GRAPH))
-    return store
+    return store, None
 
 
 def _load(store: ox.Store, data: bytes, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode | None) -> None:
@@ -98,7 +100,13 @@ class LocalBackend:
 
     def __init__(self, kb_dir: Path, ontology: Path | None = None, progress: Progress | None = None) -> None:
         self.kb_dir = kb_dir
-        self.store = load_store(kb_dir, ontology, progress)
+        self.store, folder = load_store(kb_dir, ontology, progress)
+        self.tables = None  # the comparison tables of a persistent store (see tables.py)
+        if folder is not None:
+            from ..tables import Tables
+
+            if Tables.available(folder):
+                self.tables = Tables(folder)
 
     def select(self, query_text: str) -> ResultTable:
         """Run a catalogue SELECT (text claimkb wrote, with parameters bound as terms)."""

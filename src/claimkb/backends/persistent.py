@@ -32,7 +32,7 @@ from ..namespaces import ONTOLOGY_GRAPH
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 COMPLETE = "claimkb-store.json"
-STORE_FORMAT = 3  # 3: the rules of rules.py, without tables
+STORE_FORMAT = 5  # 5: with the tables of tables/ (catalogue answers, figures, findings)
 LOADERS = 2
 
 
@@ -119,7 +119,7 @@ def _build(folder: Path, sources: list[tuple[str, Path]], root: Path, progress: 
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        (tmp / COMPLETE).write_text(json.dumps({"sources": [n for n, _ in sources], "quads": quads}),
+        (tmp / COMPLETE).write_text(json.dumps({"sources": [n for n, _ in sources], "quads read": quads}),
                                     encoding="utf-8")
         os.replace(tmp, folder)
         _collect(root / "stores", keep=folder)
@@ -133,9 +133,9 @@ def _silent(phase: str, done: int, total: int) -> None:
 
 
 def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int:
-    """Bulk-load the sources into a new store at `tmp`. Loader threads take the files one by one
-    (pyoxigraph releases the GIL while loading; RocksDB ingests their files safely, as `oxigraph load`
-    does with several files)."""
+    """Bulk-load the sources into a new store at `tmp` and write its comparison tables beside it. Loader
+    threads take the files one by one (pyoxigraph releases the GIL while loading; RocksDB ingests their
+    files safely, as `oxigraph load` does with several files)."""
     store = ox.Store(str(tmp))
     failed: list[BaseException] = []
     pending = list(sources)
@@ -165,17 +165,40 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int
                for n in range(LOADERS)]
     for loader in loaders:
         loader.start()
-    for loader in loaders:
-        loader.join()
+    from ..tables import Collector
+
+    collector = Collector(tmp)
+    try:  # while the loaders load, this thread reads the same files for the comparison tables
+        for name, path in sources:
+            collector.read(path, ox.RdfFormat.TURTLE if name == "ontology" else ox.RdfFormat.TRIG)
+    except BaseException as exc:
+        failed.append(exc)
+    finally:
+        for loader in loaders:
+            loader.join()
+    if failed:
+        collector.close()
+        raise failed[0]
+    progress("writing the comparison tables", total, total)
+
+    def compact() -> None:  # RocksDB compacts in its own threads while the tables are written
+        try:
+            store.flush()
+            store.optimize()
+        except BaseException as exc:
+            failed.append(exc)
+
+    compactor = threading.Thread(target=compact, name="claimkb-store-compactor", daemon=True)
+    compactor.start()
+    try:
+        collector.write(tmp)
+    finally:
+        compactor.join()
+        collector.close()
     if failed:
         raise failed[0]
-    progress("compacting", total, total)
-    store.flush()
-    store.optimize()
-    quads = len(store)
-    del store
     progress("done", total, total)
-    return quads
+    return collector.quads
 
 
 def _collect(stores: Path, keep: Path, limit: int = 8) -> None:

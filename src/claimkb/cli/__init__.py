@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import click
 import typer
 
 from ..errors import InputErrors, KbError
-from . import kbcmds, query, read
+from . import draftcmd, kbcmds, query, read
 
 app = typer.Typer(
     name="claimkb",
@@ -19,23 +20,49 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},  # subcommands inherit both
 )
-for group in (read.app, kbcmds.app):
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version  # the installed distribution's; tested equal to __version__
+
+        sys.stdout.write(f"claimkb {version('claimkb')}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """A claim-and-source fact-checking knowledge base: trace a number to its source, see who asserted
+    what and where sources disagree."""
+
+
+for group in (read.app, kbcmds.app, draftcmd.app):
     for command in group.registered_commands:
         app.registered_commands.append(command)
 app.add_typer(query.app, name="query")
 
 
 def _fail(message: str, hint: str | None, code: int) -> int:
-    sys.stderr.write(f"Error: {message}\n")
+    from ..render import escape_controls  # a message can quote a server's answer or a file: no raw escapes
+
+    sys.stderr.write(f"Error: {escape_controls(message)}\n")
     if hint:
-        sys.stderr.write(f"Hint: {hint}\n")
+        sys.stderr.write(f"Hint: {escape_controls(hint)}\n")
     return code
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every expected failure into `Error:`/`Hint:` and an exit code."""
     command = typer.main.get_command(app)
+    if argv is None:  # a real process: a character the terminal's encoding lacks is replaced, never a traceback
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
     try:
         result = command.main(args=argv if argv is not None else sys.argv[1:], prog_name="claimkb",
                               standalone_mode=False)

@@ -1,5 +1,6 @@
 """Options shared by every command, defined once. The format choices are built from the renderer
-registry (`render.RENDERERS`) and the export table (`export.EXPORT_FORMATS`)."""
+tables of `formats.py`: output formats (`render.RENDERERS` implements them), picture formats (for `trace` and
+`claim` only; `pictures.PICTURES`) and export formats."""
 
 
 from enum import Enum
@@ -8,13 +9,20 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..formats import OUTPUT_FORMATS
+from ..formats import OUTPUT_FORMATS, PICTURE_FORMATS
 
 Format: Any = Enum("Format", {name.replace("-", "_"): name for name in OUTPUT_FORMATS}, type=str)
 
 FormatOpt = Annotated[
     Format,
     typer.Option("--format", "-f", help="Output: " + "; ".join(f"{k}: {v}" for k, v in OUTPUT_FORMATS.items()) + "."),
+]
+# `trace` and `claim` also draw their chain: the output formats plus the picture formats
+PICTURE_CHOICES = {**OUTPUT_FORMATS, **PICTURE_FORMATS}
+PictureFormat: Any = Enum("PictureFormat", {name.replace("-", "_"): name for name in PICTURE_CHOICES}, type=str)
+PictureFormatOpt = Annotated[
+    PictureFormat,
+    typer.Option("--format", "-f", help="Output: " + "; ".join(f"{k}: {v}" for k, v in PICTURE_CHOICES.items()) + "."),
 ]
 WideOpt = Annotated[
     bool,

@@ -24,7 +24,13 @@ def note(text: str) -> None:
 def emit(answer: Any, fmt: Format, *, empty: str | None = None, wide: bool = False, raw_cells: bool = False,
          count: bool = True) -> None:
     """Render an answer to stdout. A table is cut to the terminal's width only on a terminal and
-    without --wide; an empty table prints `empty` on stderr instead."""
+    without --wide; an empty table prints `empty` on stderr instead. A picture format (`trace` and
+    `claim` only) draws the answer with `pictures.PICTURES`."""
+    from ..pictures import PICTURES
+
+    if fmt.value in PICTURES:
+        data(PICTURES[fmt.value](answer))
+        return
     records = answer.records() if hasattr(answer, "records") else answer
     if fmt.value == "table" and not len(records):
         if empty:

@@ -61,7 +61,7 @@ def run(
 
       claimkb query run claims-with-value -p value=701650
 
-      claimkb query run comparisons -p relation=disagree --format csv
+      claimkb query run comparisons -p "relation=numeric conflict" --format csv
     """
     params: dict[str, str] = {}
     for item in param or []:

@@ -14,26 +14,38 @@ import typer
 from ..errors import UsageError
 from . import output
 from .context import open_kb
-from .options import EndpointOpt, Format, FormatOpt, KbOpt, RawCellsOpt, TimeoutOpt, WideOpt
+from .options import (EndpointOpt, Format, FormatOpt, KbOpt, PictureFormat, PictureFormatOpt, RawCellsOpt, TimeoutOpt,
+                      WideOpt)
 
 app = typer.Typer()
 
 
 @app.command()
 def trace(
-    value: Annotated[str, typer.Argument(help="The number as typed or as written: 701650, 701,650, 1146 sq km, two-thirds, 10k.")],
-    fmt: FormatOpt = Format.table,
+    value: Annotated[str, typer.Argument(
+        help="A number as typed or as written (701650, 701,650, 7.0165e5, 1.2 million, 700k, 67%, two-thirds, "
+             "about 700,000, 1146 sq km), or a phrase: words without digits (\"meat grinder\").")],
+    fmt: PictureFormatOpt = PictureFormat.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 30.0,
     raw_cells: RawCellsOpt = False,
 ) -> None:
-    """Trace a number to its source: the claims carrying it, their chains and who agrees.
+    """Trace a number or a quote to its source: the claims carrying it, their chains and who agrees.
 
     For each claim: statement, value with comparator and unit, claimant and kind, dates (asserted,
     published, period), document and publisher, the exact quote, the relay chain hop by hop to the
-    earliest claim in the knowledge base (what changed at each hop), and the other claims about the
-    same measured quantity with their relation (agree, numeric conflict, beyond an implied range, ...).
+    earliest claim in the knowledge base (what changed at each hop, the changed words of a quote), and
+    the other claims about the same measured quantity with their relation (agree, numeric conflict,
+    beyond an implied range, ...), and any fact-checker's verdict. `--format svg|dot|mermaid` draws the
+    chain instead.
+
+    Text that reads as a figure is a number: digits or number words, optionally after hedge words
+    ("about", "more than") and before a unit, which must match the claim's. A plain number is matched
+    exactly; a hedged one, a percentage or "700k" by the range it allows. Other text without digits is
+    a phrase: the claims whose quotation, anchored quote or statement contains it exactly or nearly
+    (a rapidfuzz partial ratio of 85 or more), then the claims that relay them. Dates are refused
+    with a pointer to `timeline`.
 
     Examples:
 
@@ -41,7 +53,12 @@ def trace(
 
       claimkb trace "1,146 sq km"
 
+      claimkb trace "about 700,000"
+
       claimkb trace two-thirds --format json
+
+      claimkb trace "fling into the grinder"
+      claimkb trace 701650 --format svg > trace.svg
     """
     from .. import views  # noqa: F401 - registers the trace layout
 
@@ -100,7 +117,10 @@ def disagreements(
     once comparators and rounding apply. beyond implied range: compatible only through an open bound
     ("more than 200" against 1,146). partial period (part exceeds whole), cumulative falls, and the
     arithmetic checks. misreported relay: a claim differs from the claim it relays in value, period,
-    hedge or quoted wording. curated contradiction: a stance link recorded by a curator.
+    hedge or quoted wording (the changed words are named, "fling -> flight"). possible misquote (not
+    linked): two quotations of one claimant nearly but not exactly the same, with no relay link
+    between them. curated contradiction: a stance link recorded by a curator. JSON, CSV and TSV add
+    both sides' words as printed (claim_words, other_words) and each changed span (changes).
 
     Examples:
 
@@ -115,29 +135,34 @@ def disagreements(
         output.emit(session.uncompared(), fmt, empty="Every figure can be compared.", wide=wide, raw_cells=raw_cells)
         return
     found = session.disagreements(quantity)
-    if fmt is Format.table:  # the counts are in each finding's reason when they are not 1
+    if fmt is Format.table:  # the counts, words and changes are in each finding's reason
         from ..records import Records
 
-        found = Records(found.items, [c for c in found.columns if c not in ("claim_count", "other_count")])
+        hidden = ("claim_count", "other_count", "claim_words", "other_words", "changes")
+        found = Records(found.items, [c for c in found.columns if c not in hidden])
     output.emit(found, fmt, empty="No disagreements found.", wide=wide, raw_cells=raw_cells)
 
 
 @app.command()
 def claim(
     claim_id: Annotated[str, typer.Argument(metavar="ID", help="A claim id (D01-c02), prefixed name or IRI.")],
-    fmt: FormatOpt = Format.table,
+    fmt: PictureFormatOpt = PictureFormat.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,
     timeout: TimeoutOpt = 30.0,
     raw_cells: RawCellsOpt = False,
 ) -> None:
-    """Everything recorded about one claim: statement, claimant, dates, value, quote, chain.
+    """Everything recorded about one claim: statement, claimant, dates, value, quote, chain, verdicts.
+
+    `--format svg|dot|mermaid` draws its chain and the conflicting figures of its quantity.
 
     Examples:
 
       claimkb claim D01-c02
 
       claimkb claim D01-c11 --format json
+
+      claimkb claim D01-c08 --format mermaid
     """
     from .. import views  # noqa: F401 - registers the claim layout
 
@@ -197,12 +222,14 @@ def sparql(
 
     Examples:
 
+      \b
       claimkb sparql 'PREFIX schema: <http://schema.org/> SELECT ?c ?t WHERE { ?c a schema:Claim ; schema:text ?t } LIMIT 5'
 
       claimkb sparql my-query.rq --format csv
     """
     text = query
-    if "{" not in query:
+    first = query.split(None, 1)[0].upper() if query.strip() else ""
+    if "{" not in query and first not in ("PREFIX", "BASE", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
         path = Path(query)
         if not path.is_file():
             raise UsageError(f"{query!r} is neither a query nor a readable file",

@@ -5,19 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
+from ..limits import read_file
 
 MAX_INPUT_BYTES = 5_000_000
 
 
 def read_input(path: Path, encoding: str = "utf-8") -> str:
     """The text of an input file the user named, with the size limit and clear errors every reader shares."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
-    if len(raw) > MAX_INPUT_BYTES:
-        raise InputError(f"the file is larger than {MAX_INPUT_BYTES} bytes", file=str(path),
-                         hint="split it into several files")
+    raw = read_file(path, MAX_INPUT_BYTES)  # a regular file only, its size checked before reading
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:

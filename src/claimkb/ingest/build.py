@@ -9,9 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, collect
-from ..kbfiles import commit, writer_lock
+from ..kbfiles import commit
 from ..model import Sheet
 from ..namespaces import ID, PREFIXES
+from . import agents as agent_files
 from . import sheet as sheet_reader
 from .to_rdf import references, sheet_quads
 
@@ -23,30 +24,88 @@ HEADER = (
 
 @dataclass(frozen=True)
 class Built:
-    sheet: Sheet
+    sheet: Sheet | None  # None for a graph that no sheet describes (a verdict written by `claimkb review`)
     path: Path
     data: bytes
     quads: int
+    source: str = ""  # the sheet file it was built from, for messages
 
 
-def _known_ids(kb_dir: Path, skip_graphs: set[str]) -> dict[str, set[str]]:
-    """Agents, measured quantities and claims already in `kb/graphs/`, except the graphs being replaced."""
-    store = ox.Store()
-    for path in sorted((kb_dir / "graphs").glob("*.trig")):
-        if path.stem in skip_graphs:
+@dataclass
+class Known:
+    """What the knowledge base already holds, by id: agents, measured quantities (with their unit), claims
+    and stances (with the document, or graph, that holds them)."""
+
+    agents: dict[str, str]  # agent id -> graph that declares it
+    quantities: dict[str, tuple[str | None, str]]  # quantity id -> (unit, graph that declares it)
+    claims: dict[str, str]  # claim id -> document id
+    stances: dict[str, str]  # stance id -> graph
+
+    def ids(self, kind: str) -> dict:
+        return {"agent": self.agents, "quantity": self.quantities, "claim": self.claims}[kind]
+
+
+_KNOWN_QUERY = """
+SELECT ?x ?kind ?g ?unit ?doc WHERE {
+  GRAPH ?g {
+    { ?x a <http://www.w3.org/ns/prov#Agent> BIND("agent" AS ?kind) }
+    UNION { ?x a <https://w3id.org/claimkb/ns#MeasuredQuantity> BIND("quantity" AS ?kind)
+            OPTIONAL { ?x <http://schema.org/unitText> ?unit } }
+    UNION { ?x a <http://schema.org/Claim> BIND("claim" AS ?kind)
+            OPTIONAL { ?x <http://schema.org/appearance> ?doc } }
+    UNION { ?x a <https://w3id.org/claimkb/ns#StanceLink> BIND("stance" AS ?kind) }
+  }
+}"""
+
+
+def _known_ids(store: ox.Store) -> Known:
+    """Agents, measured quantities, claims and stances in the store (the graph files, less those being
+    replaced; fixed values only: the query text takes no input)."""
+    known = Known({}, {}, {}, {})
+    bases = {"agent": f"{ID}agent/", "quantity": f"{ID}quantity/", "claim": f"{ID}claim/",
+             "stance": f"{ID}stance/"}
+    for row in store.query(_KNOWN_QUERY):
+        kind, iri = row["kind"].value, row["x"].value
+        if not iri.startswith(bases[kind]):
             continue
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
-    known: dict[str, set[str]] = {"agent": set(), "quantity": set(), "claim": set()}
-    types = {"agent": "http://www.w3.org/ns/prov#Agent",
-             "quantity": "https://w3id.org/claimkb/ns#MeasuredQuantity",
-             "claim": "http://schema.org/Claim"}
-    for kind, cls in types.items():
-        base = f"{ID}{'quantity' if kind == 'quantity' else kind}/"
-        for row in store.query(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a <{cls}> }} }}"):
-            iri = row["x"].value
-            if iri.startswith(base):
-                known[kind].add(iri[len(base):])
+        ident, graph = iri[len(bases[kind]):], row["g"].value.rsplit("/", 1)[-1]
+        if kind == "agent":
+            known.agents[ident] = graph
+        elif kind == "quantity":
+            unit = row["unit"].value if row["unit"] is not None else None
+            known.quantities[ident] = (unit, graph)
+        elif kind == "claim":
+            doc = row["doc"]
+            known.claims[ident] = doc.value.rsplit("/", 1)[-1] if doc is not None else graph
+        else:
+            known.stances[ident] = graph
     return known
+
+
+def verified_wikidata(kb_dir: Path) -> set[str]:
+    """The Wikidata ids the research notes mark verified, as kept beside the graphs
+    (`kb/wikidata-verified.yaml`; the bundled list when the knowledge base has none)."""
+    import yaml
+
+    from .. import resources
+
+    path = kb_dir / WIKIDATA_FILE
+    if not path.is_file():
+        path = resources.kb_dir() / WIKIDATA_FILE
+    if not path.is_file():
+        return set()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(item["qid"]) for item in data.get("verified") or [] if item.get("qid")}
+
+
+WIKIDATA_FILE = "wikidata-verified.yaml"
+HINTS = {
+    "agent": "declare it in this sheet's `agents:` section (see docs/sheet-format.md), or use an agent id "
+             "the knowledge base has (`claimkb who`)",
+    "quantity": "declare it in this sheet's `quantities:` section (see docs/sheet-format.md), or use a "
+                "quantity id the knowledge base has (`claimkb query run quantities`)",
+    "claim": "import the sheet of the relayed document in the same command, or fix the id",
+}
 
 
 def build(sheet_paths: list[Path], kb_dir: Path, recorded_on: date | None = None) -> list[Built]:
@@ -70,48 +129,94 @@ def build(sheet_paths: list[Path], kb_dir: Path, recorded_on: date | None = None
     if len(set(doc_ids)) != len(doc_ids):
         dup = next(d for d in doc_ids if doc_ids.count(d) > 1)
         raise InputError(f"two sheets describe document {dup!r}", where="document.id")
-    known = _known_ids(kb_dir, set(doc_ids))
-    sheets = [(path, _without_known_agents(s, known["agent"], path)) for path, s in sheets]
+    store = agent_files.load_graphs(kb_dir, doc_ids)
+    known = _known_ids(store)
+    directory = agent_files.directory(store)
+    declared: set[str] = set()
+    sheets = [(path, _reuse_known_agents(s, directory, declared, path)) for path, s in sheets]
+    clashes = conflicts([(str(path), s) for path, s in sheets], known)
+    if clashes:
+        collect(clashes)  # an id already used elsewhere: say so before anything else is checked
+    verified = verified_wikidata(kb_dir)
     for path, s in sheets:
+        for claim in s.claims:
+            known.claims[claim.id] = s.document.id
         for agent in s.agents:
-            if agent.id in known["agent"]:
-                problems.append(InputError(f"agent {agent.id!r} is already in the knowledge base",
-                                           file=str(path), where="agents",
-                                           hint="refer to it by its id instead of describing it again"))
-        known["claim"].update(c.id for c in s.claims)
-        known["agent"].update(a.id for a in s.agents)
-    clash = _claim_clashes(sheets)
-    if clash:
-        raise clash
+            known.agents[agent.id] = s.document.id
+            if agent.wikidata and not agent.wikidata_verified and agent.wikidata not in verified:
+                problems.append(InputError(
+                    f"Wikidata id {agent.wikidata!r} is not among the verified identifiers",
+                    file=str(path), where=f"agent {agent.id}.wikidata",
+                    hint=f"use an id listed in kb/{WIKIDATA_FILE}, or verify it yourself and add "
+                         "`wikidata_verified: true` with a `note` saying how; never guess one"))
+        for concept in s.quantities:
+            known.quantities[concept.id] = (concept.unit, s.document.id)
     built = []
     for path, s in sheets:
         name, source = str(path), _display(path, kb_dir)
         for kind, ident, where in references(s):
-            if ident not in known[kind]:
-                hint = {
-                    "agent": "add the agent to kb/graphs/agents.trig, or use an existing agent id",
-                    "quantity": "use a concept id from kb/graphs/quantities.trig",
-                    "claim": "import the sheet of the relayed document first, or fix the id",
-                }[kind]
-                problems.append(InputError(f"unknown {kind} {ident!r}", file=name, where=where, hint=hint))
+            if ident not in known.ids(kind):
+                problems.append(InputError(f"unknown {kind} {ident!r}", file=name, where=where, hint=HINTS[kind]))
+        for claim in s.claims:
+            if claim.quantity is None or claim.quantity.measures not in known.quantities:
+                continue
+            unit = known.quantities[claim.quantity.measures][0]
+            if unit is not None and claim.quantity.unit != unit:
+                problems.append(InputError(
+                    f"unit {claim.quantity.unit!r} differs from the unit of quantity "
+                    f"{claim.quantity.measures!r}, {unit!r}: the figure would never be compared",
+                    file=name, where=f"claim {claim.id}.quantity.unit",
+                    hint=f"write `unit: {unit}` (converting the value if it is in another unit; as_written keeps "
+                         "the text), or measure a quantity whose unit this is"))
         try:
             quads = sheet_quads(s, kb_dir, name, problems, source)
         except InputError as exc:
             problems.append(exc)
             continue
         data = HEADER.format(source=source, doc=s.document.id).encode() + trig(quads)
-        built.append(Built(s, kb_dir / "graphs" / f"{s.document.id}.trig", data, len(quads)))
+        built.append(Built(s, kb_dir / "graphs" / f"{s.document.id}.trig", data, len(quads), name))
     collect(problems)
     return built
 
 
-def _without_known_agents(sheet: Sheet, known: set[str], path: Path) -> Sheet:
-    """ClaimReview markup names its parties by name; one the knowledge base already has is reused."""
+def _reuse_known_agents(sheet: Sheet, directory: list, declared: set[str], path: Path) -> Sheet:
+    """ClaimReview markup names its parties by name (and maybe an @id or sameAs links): a party the
+    knowledge base already has (by id, sameAs or exact name), or that an earlier sheet of this import
+    declares, is referred to, never declared again."""
     if path.suffix.lower() not in (".json", ".jsonld"):
         return sheet
     import dataclasses
 
-    return dataclasses.replace(sheet, agents=tuple(a for a in sheet.agents if a.id not in known))
+    from ..errors import UsageError
+
+    rename: dict[str, str] = {}
+    kept = []
+    for agent in sheet.agents:
+        try:
+            found = agent_files.match(directory, ids=(agent.id, *agent.aliases), same_as=agent.aliases,
+                                      name=agent.label)
+        except UsageError as exc:
+            raise InputError(exc.message, file=str(path), where="agents",
+                             hint="give the party an @id naming the agent (https://w3id.org/claimkb/id/agent/ID)"
+                             ) from None
+        if found is None and agent.id not in declared:
+            kept.append(agent)
+            declared.add(agent.id)
+        elif found is not None and found != agent.id:
+            rename[agent.id] = found
+    if not rename:
+        return dataclasses.replace(sheet, agents=tuple(kept))
+
+    def named(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(rename.get(i, i) for i in ids))
+
+    document = sheet.document
+    if document.publisher in rename:
+        document = dataclasses.replace(document, publisher=rename[document.publisher])
+    return dataclasses.replace(
+        sheet, document=document, agents=tuple(kept),
+        claims=tuple(dataclasses.replace(c, claimants=named(c.claimants)) for c in sheet.claims),
+        reviews=tuple(dataclasses.replace(r, authors=named(r.authors)) for r in sheet.reviews))
 
 
 def trig(quads: list[ox.Quad]) -> bytes:
@@ -129,15 +234,45 @@ def trig(quads: list[ox.Quad]) -> bytes:
     return (head + "\n" + "".join(lines)).encode("utf-8")
 
 
-def _claim_clashes(sheets: list[tuple[Path, Sheet]]) -> InputError | None:
-    seen: dict[str, str] = {}
-    for path, s in sheets:
+def conflicts(sheets: list[tuple[str, Sheet]], known: Known) -> list[InputError]:
+    """Ids the sheets would add that the knowledge base (outside the graphs they replace) or another of
+    the sheets already uses: claims and stances, and the agents and quantities they declare."""
+    problems: list[InputError] = []
+    claims = dict(known.claims)
+    stances = dict(known.stances)
+    agents = dict(known.agents)
+    quantities = {q: graph for q, (_, graph) in known.quantities.items()}
+    for name, s in sheets:
+        doc = s.document.id
         for c in s.claims:
-            if c.id in seen:
-                return InputError(f"claim id {c.id!r} is also used by document {seen[c.id]!r}",
-                                  file=str(path), where=f"claim {c.id}")
-            seen[c.id] = s.document.id
-    return None
+            if c.id in claims:
+                problems.append(InputError(f"claim id {c.id!r} is already used by document {claims[c.id]!r}",
+                                           file=name, where=f"claim {c.id}.id",
+                                           hint="claim ids are unique in the knowledge base: choose another, "
+                                                f"such as {doc}-c{len(s.claims) + 1}"))
+            claims.setdefault(c.id, doc)
+        for st in s.stances:
+            if st.id in stances:
+                problems.append(InputError(f"stance id {st.id!r} is already used by {_owner(stances[st.id])}",
+                                           file=name, where=f"stance {st.id}.id",
+                                           hint="stance ids are unique in the knowledge base: choose another"))
+            stances.setdefault(st.id, doc)
+        for items, seen, what in ((s.agents, agents, "agent"), (s.quantities, quantities, "quantity")):
+            for item in items:
+                if item.id in seen:
+                    problems.append(InputError(
+                        f"{what} {item.id!r} is already declared by {_owner(seen[item.id])}",
+                        file=name, where=f"{what} {item.id}",
+                        hint=f"declare each {what} once; elsewhere refer to it by its id"))
+                seen.setdefault(item.id, doc)
+    return problems
+
+
+def _owner(graph: str) -> str:
+    """The name of the graph that declares something: a document, or a hand-written graph file."""
+    if graph in ("agents", "quantities"):
+        return f"kb/graphs/{graph}.trig"
+    return f"document {graph!r}"
 
 
 def _display(path: Path, kb_dir: Path) -> str:
@@ -170,9 +305,8 @@ def check_shapes(built: list[Built], kb_dir: Path, shapes_path: Path, ontology_p
 
 
 def write(built: list[Built], kb_dir: Path) -> None:
-    """Replace the graph files as one commit; a file whose bytes would not change is left alone, and
-    nothing at all is written when no file changes."""
-    with writer_lock(kb_dir):
-        changed = [item for item in built if not (item.path.is_file() and item.path.read_bytes() == item.data)]
-        if changed:
-            commit(kb_dir, [(item.path, item.data, _reparse(item.quads)) for item in changed])
+    """Replace the graph files as one commit (the caller holds the writer lock); a file whose bytes would
+    not change is left alone, and nothing at all is written when no file changes."""
+    changed = [item for item in built if not (item.path.is_file() and item.path.read_bytes() == item.data)]
+    if changed:
+        commit(kb_dir, [(item.path, item.data, _reparse(item.quads)) for item in changed])

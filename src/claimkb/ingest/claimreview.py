@@ -4,6 +4,11 @@ The JSON is read as JSON, never handed to a JSON-LD processor: a `@context` othe
 (which is a name here, not something to fetch) is refused. Each review becomes a fact-check document with
 the reviewed claim (as the fact-check quotes it) and the review with its rating. Ids are derived from the
 review's URL, so importing the same markup twice gives the same graph.
+
+The claim's text is the itemReviewed's `text` where the markup gives one (claimkb's export does), else
+`claimReviewed`; the review keeps a `claimReviewed` of at most 75 characters, as Google asks. A party's
+`@id` and `sameAs` links travel with it (`Agent.aliases`), so that the import can reuse an agent the
+knowledge base already has instead of declaring a second one with the same name.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, collect
+from ..limits import MAX_EXPONENT, decimal_in_range, huge_exponent, json_depth
 from ..model import Agent, Claim, Document, Rating, Review, Sheet, TimeRef
 from . import read_input
 
@@ -29,6 +35,26 @@ def _agent_id(name: str) -> str:
     names, in any script, never share an id and the same name always gets the same one."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "agent"
     return f"{slug}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}"
+
+
+def claim_reviewed(text: str, limit: int = 75) -> str:
+    """A claim's text as ClaimReview's `claimReviewed`: whole when it fits in `limit` characters, else cut
+    at a word and ended with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut + "…"
+
+
+def _aliases(obj: dict) -> tuple[str, ...]:
+    """The IRIs a party is given by: its @id and its sameAs links (http or https only)."""
+    found = [obj.get("@id")]
+    same = obj.get("sameAs")
+    found += same if isinstance(same, list) else [same]
+    found = [_url(v) if isinstance(v, dict) else v for v in found]
+    return tuple(dict.fromkeys(v.strip() for v in found
+                               if isinstance(v, str) and v.strip().startswith(("http://", "https://"))))
 
 
 def _depth(value: Any, level: int = 0) -> int:
@@ -44,14 +70,21 @@ def _depth(value: Any, level: int = 0) -> int:
 def load(path: Path, recorded_on: date | None = None) -> list[Sheet]:
     file = str(path)
     text = read_input(path)
+    if json_depth(text, MAX_DEPTH) > MAX_DEPTH:  # counted before the parser recurses into it
+        raise InputError(f"the JSON is nested deeper than {MAX_DEPTH} levels", file=file)
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=_json_number, parse_constant=_json_constant)
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", file=file) from None
     except RecursionError:
         raise InputError("the JSON is nested too deeply", file=file) from None
     if _depth(data) > MAX_DEPTH:
         raise InputError(f"the JSON is nested deeper than {MAX_DEPTH} levels", file=file)
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("the JSON holds a lone surrogate (an escape from \\ud800 to \\udfff), which is not "
+                         "a character", file=file, hint="write the character itself, or both halves of its escape") from None
     items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise InputError("expected a ClaimReview object, a list of them, or an @graph", file=file)
@@ -74,6 +107,16 @@ def load(path: Path, recorded_on: date | None = None) -> list[Sheet]:
     return list(sheets.values())
 
 
+def _json_number(token: str) -> float:
+    if huge_exponent(token):
+        raise ValueError(f"the number {token[:40]} has an exponent beyond {MAX_EXPONENT}")
+    return float(token)
+
+
+def _json_constant(token: str) -> float:
+    raise ValueError(f"{token} is not a JSON number")
+
+
 def _text(obj: dict, key: str, where: str, file: str, *, required: bool = False) -> str | None:
     value = obj.get(key)
     if isinstance(value, list) and len(value) == 1:
@@ -86,7 +129,11 @@ def _text(obj: dict, key: str, where: str, file: str, *, required: bool = False)
         return None
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise InputError(f"{key} must be text", file=file, where=f"{where}.{key}")
-    return str(value).strip()
+    text = str(value)
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise InputError(f"{key} holds a lone surrogate (\\ud800-\\udfff), which is no character",
+                         file=file, where=f"{where}.{key}", hint="write the character itself, in UTF-8")
+    return text  # kept as written: spaces and line breaks are part of the words
 
 
 def _day(value: str | None, where: str, file: str) -> date | None:
@@ -123,7 +170,7 @@ def _party(obj: Any, where: str, file: str, kind: str) -> Agent | None:
     person = "Person" in (types if isinstance(types, list) else [types])
     try:
         return Agent(id=_agent_id(name), label=name, kind=kind, type="person" if person else "organization",
-                     url=obj.get("url") if isinstance(obj.get("url"), str) else None)
+                     url=obj.get("url") if isinstance(obj.get("url"), str) else None, aliases=_aliases(obj))
     except ValueError as exc:
         raise InputError(str(exc), file=file, where=where) from None
 
@@ -141,7 +188,7 @@ def _review(item: Any, index: int, file: str, outer_context: Any, recorded_on: d
     if "ClaimReview" not in (types if isinstance(types, list) else [types]):
         raise InputError(f"@type is {types!r}, not ClaimReview", file=file, where=f"{where}.@type")
     url = _text(item, "url", where, file, required=True)
-    claim_reviewed = _text(item, "claimReviewed", where, file, required=True)
+    claim_reviewed_text = _text(item, "claimReviewed", where, file, required=True)
     rating_obj = item.get("reviewRating")
     if not isinstance(rating_obj, dict):
         raise InputError("reviewRating is missing", file=file, where=f"{where}.reviewRating",
@@ -150,22 +197,28 @@ def _review(item: Any, index: int, file: str, outer_context: Any, recorded_on: d
     for key in ("ratingValue", "bestRating", "worstRating"):
         raw = _text(rating_obj, key, f"{where}.reviewRating", file)
         try:
-            numbers[key] = Decimal(raw) if raw is not None else None
-            if numbers[key] is not None and not numbers[key].is_finite():
+            number = numbers[key] = Decimal(raw) if raw is not None else None
+            if number is not None and not decimal_in_range(number):
                 raise InvalidOperation
         except InvalidOperation:
-            raise InputError(f"{raw!r} is not a number", file=file, where=f"{where}.reviewRating.{key}") from None
+            raise InputError(f"{raw!r} is not a number in plain digits", file=file,
+                             where=f"{where}.reviewRating.{key}", hint="write it like 4 or 2.5") from None
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
     doc_id = f"FC-{digest}"
     reviewer = _party(item.get("author"), f"{where}.author", file, "fact-checker")
     item_reviewed = item.get("itemReviewed") or {}
     if not isinstance(item_reviewed, dict):
         raise InputError("itemReviewed must be an object", file=file, where=f"{where}.itemReviewed")
-    claimant = _party(item_reviewed.get("author"), f"{where}.itemReviewed.author", file, "unclassified")
+    given = item_reviewed.get("author")
+    claimants = [party for n, one in enumerate(given if isinstance(given, list) else [given])
+                 if (party := _party(one, f"{where}.itemReviewed.author" + (f"[{n}]" if isinstance(given, list)
+                                                                            else ""), file, "unclassified"))]
+    claimants = list({a.id: a for a in claimants}.values())
     asserted_day = _day(_text(item_reviewed, "datePublished", where, file), f"{where}.itemReviewed.datePublished", file)
     published_day = _day(_text(item, "datePublished", where, file), f"{where}.datePublished", file)
     first = _url(item_reviewed.get("firstAppearance")) or _url(item_reviewed.get("appearance"))
-    short = claim_reviewed if len(claim_reviewed) <= 75 else claim_reviewed[:74].rsplit(" ", 1)[0] + "…"
+    full_text = _text(item_reviewed, "text", f"{where}.itemReviewed", file) or claim_reviewed_text
+    short = claim_reviewed(claim_reviewed_text)
     try:
         published = (TimeRef(start=published_day, end=published_day, precision="day") if published_day
                      else TimeRef(precision="unstated", inferred=True,
@@ -176,15 +229,15 @@ def _review(item: Any, index: int, file: str, outer_context: Any, recorded_on: d
             certainty_note="imported from ClaimReview markup; the page itself was not read",
             publisher=reviewer.id if reviewer else None, url=url)
         claim = Claim(
-            id=f"{doc_id}-c{index}", text=claim_reviewed,
-            claimants=(claimant.id,) if claimant else ("unattributed",),
-            carriage="attributed" if claimant else "hearsay", cue="reviewed",
+            id=f"{doc_id}-c{index}", text=full_text,
+            claimants=tuple(a.id for a in claimants) or ("unattributed",),
+            carriage="attributed" if claimants else "hearsay", cue="reviewed",
             asserted=TimeRef(start=asserted_day, end=asserted_day, precision="day") if asserted_day else TimeRef(
                 end=published_day, precision="unstated", inferred=True,
                 evidence="The ClaimReview markup gives no date for the claim; at the latest the review's date."),
             first_appearance=first if first and first.startswith(("http://", "https://")) else None,
-            note=None if short == claim_reviewed else "claimReviewed was longer than 75 characters; "
-                 "the review carries a shortened form, the claim the full text.")
+            note=None if short == full_text else "The review's claimReviewed is a shortened form (at most 75 "
+                 "characters); the claim carries the full text.")
         review = Review(
             id=f"{doc_id}-r{index}", claim=claim.id, claim_reviewed=short,
             authors=(reviewer.id,) if reviewer else (), url=url, date=published_day,
@@ -194,7 +247,7 @@ def _review(item: Any, index: int, file: str, outer_context: Any, recorded_on: d
                           explanation=_text(rating_obj, "ratingExplanation", f"{where}.reviewRating", file)))
     except ValueError as exc:
         raise InputError(str(exc), file=file, where=where) from None
-    agents = tuple(a for a in (reviewer, claimant) if a is not None)
+    agents = tuple(a for a in (reviewer, *claimants) if a is not None)
     recorded_on = recorded_on or published_day  # never the clock: the graph must not depend on the day
     if recorded_on is None:
         raise InputError("the review has no datePublished, so the day it is recorded on is unknown",

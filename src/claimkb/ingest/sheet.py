@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -11,8 +12,10 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, collect
+from ..limits import MAX_EXPONENT, huge_exponent
 from ..model import (
     AGENT_KINDS,
+    AGGREGATIONS,
     AGENT_TYPES,
     CARRIAGES,
     COMPARATORS,
@@ -21,6 +24,7 @@ from ..model import (
     Derivation,
     Document,
     Quantity,
+    QuantityConcept,
     Rating,
     Relay,
     Review,
@@ -28,7 +32,41 @@ from ..model import (
     Stance,
     TimeRef,
 )
+from .. import rules
 from . import dates, read_input
+
+
+
+R, O, C = "required", "optional", "conditional"
+# Every field a YAML sheet may carry, by section, and whether it is required ("conditional": required in
+# some cases, which docs/sheet-format.md states). The reader refuses any other field, and a test keeps the
+# field tables of docs/sheet-format.md equal to this one.
+FIELDS: dict[str, dict[str, str]] = {
+    "sheet": {"document": R, "curation": C, "claims": O, "stances": O, "agents": O, "quantities": O,
+              "reviews": O},
+    "document": {"id": R, "title": R, "kind": R, "published": R, "certainty": R, "certainty_note": O,
+                 "publisher": O, "publisher_note": O, "url": O, "also_at": O, "archive": O,
+                 "archive_sha256": O, "research_id": O, "review": O},
+    "curation": {"recorded_on": C, "recorded_by": O},
+    "claim": {"id": R, "text": R, "claimant": R, "carriage": R, "asserted": R, "cue": O, "anchor": O,
+              "anchor_occurrence": O, "quotation": O, "period": O, "quantity": O, "hedge": O, "relays": O,
+              "primary_source": O, "derived": O, "forward_looking": O, "url": O, "first_appearance": O,
+              "after_publication": C,
+              "note": O, "review": O},
+    "claim quantity": {"measures": R, "unit": R, "value": C, "as_written": C, "comparator": O, "min": C,
+                       "max": C, "formulaic": O},
+    "relay": {"claim": R, "quoted": O},
+    "derived": {"formula": R, "inputs": O},
+    "date spec": {"phrase": C, "start": C, "end": O, "precision": O, "inferred": O, "evidence": O,
+                  "cumulative": O, "as_of": C, "unstated": C},
+    "agent": {"id": R, "label": R, "kind": R, "type": O, "url": O, "parent": O, "wikidata": O,
+              "wikidata_verified": O, "note": C, "review": O},
+    "quantity": {"id": R, "label": R, "definition": R, "unit": R, "aggregation": R, "parts": O,
+                 "daily_average_of": O, "increment_of": O, "note": O, "review": O},
+    "stance": {"id": R, "from": R, "to": R, "stance": R, "description": R},
+    "review": {"id": R, "claim": R, "claim_reviewed": R, "author": O, "url": R, "date": O, "rating": R},
+    "rating": {"alternate_name": R, "value": O, "best": O, "worst": O, "explanation": O},
+}
 
 
 class _Located(dict):
@@ -40,9 +78,41 @@ class _Located(dict):
 class _Loader(yaml.SafeLoader):
     """Safe YAML that keeps dates and numbers as the text written: a bad date is our located error, and
     a figure is never altered on the way (YAML 1.1 would read 0700 as octal 448, 1:30 as 90, and round
-    12345678901234567.25 to a float)."""
+    12345678901234567.25 to a float).
+
+    Bounded: anchors and aliases are refused (an alias copies its value wherever it is used, so a 1 kB
+    file can expand to gigabytes), nesting stops at MAX_DEPTH, and a number with an exponent beyond
+    `limits.MAX_EXPONENT` is refused where it is written."""
+
+    MAX_DEPTH = 64
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise InputError("YAML anchors and aliases (&name, *name) are not accepted in claim sheets",
+                             line=line, hint="write each value out in full")
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > self.MAX_DEPTH:
+                raise InputError(f"the YAML is nested deeper than {self.MAX_DEPTH} levels", line=line)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        if isinstance(value, str) and huge_exponent(value):
+            raise InputError(f"the number {value.strip()[:40]!r} has an exponent beyond {MAX_EXPONENT}",
+                             line=node.start_mark.line + 1, hint="write the figure in plain digits")
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise InputError("the text holds a lone surrogate (an escape from \\ud800 to \\udfff), which is "
+                             "not a character", line=node.start_mark.line + 1,
+                             hint="write the character itself, or the escape of a whole character")
+        return value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _TEXT_TAGS]
@@ -91,6 +161,18 @@ class _Reader:
             )
         return data
 
+    def reviewed(self, data: Any, where: str) -> None:
+        """Refuse a mapping that still carries a `review:` marker (a guess `claimkb draft` made)."""
+        if not isinstance(data, dict) or "review" not in data:
+            return
+        marker = data["review"]
+        guessed = marker.get("guessed") if isinstance(marker, dict) else marker
+        fields = ", ".join(str(g) for g in guessed) if isinstance(guessed, list) and guessed else None
+        self.fail(data, "review", where,
+                  f"is still marked for review{f' (guessed: {fields})' if fields else ''}",
+                  hint="check the guessed fields against the text, correct them, then delete this `review:` "
+                       "key to accept them")
+
     def text(self, data: dict, key: str, where: str, *, required: bool = False) -> str | None:
         value = data.get(key)
         if value is None:
@@ -99,7 +181,11 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float, date)):
             self.fail(data, key, where, "must be text")
-        return value.isoformat() if isinstance(value, date) else str(value)
+        text = value.isoformat() if isinstance(value, date) else str(value)
+        if any("\ud800" <= ch <= "\udfff" for ch in text):
+            self.fail(data, key, where, "holds a lone surrogate (\\ud800-\\udfff), which is no character",
+                      hint="write the character itself, in UTF-8")
+        return text
 
 
 def load_any(path: Path, kb_dir: Path | None = None,
@@ -134,8 +220,9 @@ def load(path: Path, kb_dir: Path | None = None,
     text = read_input(path)
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except InputError as exc:
-        raise InputError(exc.message, file=file, line=exc.line) from None
+    except InputError as exc:  # raised with its line only: name the file too (the line once)
+        message = exc.message.removeprefix(f"line {exc.line}: ") if exc.line else exc.message
+        raise InputError(message, file=file, line=exc.line, hint=exc.hint) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -152,10 +239,15 @@ def load(path: Path, kb_dir: Path | None = None,
 def parse(data: Any, file: str, kb_dir: Path | None = None,
           recorded_on: date | None = None) -> tuple[Sheet, list[InputError]]:
     r = _Reader(file)
-    top = r.mapping(data, "sheet", {"document", "claims", "stances", "curation", "agents", "reviews"})
+    top = r.mapping(data, "sheet", set(FIELDS["sheet"]))
     if "document" not in top:
         r.fail(None, None, "document", "is missing")
     document = _document(r, top["document"])
+    marked: list[InputError] = []
+    try:
+        r.reviewed(top["document"], "document")
+    except InputError as exc:
+        marked.append(exc)
     published = (document.published.start, document.published.end or document.published.start)
     archive = None
     if document.archive and kb_dir is not None:
@@ -166,7 +258,7 @@ def parse(data: Any, file: str, kb_dir: Path | None = None,
     if not isinstance(claims_raw, list):
         r.fail(top, "claims", "sheet", "must be a list of claims")
     claims = []
-    problems: list[InputError] = []
+    problems: list[InputError] = marked
     for i, item in enumerate(claims_raw, start=1):
         try:
             claims.append(_claim(r, item, i, published, archive))
@@ -188,7 +280,13 @@ def parse(data: Any, file: str, kb_dir: Path | None = None,
             reviews.append(_review(r, item, i))
         except InputError as exc:
             problems.append(exc)
-    curation = r.mapping(top.get("curation") or {}, "curation", {"recorded_by", "recorded_on"})
+    quantities = []
+    for i, item in enumerate(_list(r, top, "quantities"), start=1):
+        try:
+            quantities.append(_quantity_concept(r, item, i))
+        except InputError as exc:
+            problems.append(exc)
+    curation = r.mapping(top.get("curation") or {}, "curation", set(FIELDS["curation"]))
     stated = _iso(r, curation, "recorded_on", "curation")
     if stated is None and recorded_on is None:
         r.fail(None, None, "curation.recorded_on", "is missing: the sheet does not say when it was curated",
@@ -196,7 +294,7 @@ def parse(data: Any, file: str, kb_dir: Path | None = None,
     try:
         sheet = Sheet(
             document=document, claims=tuple(claims), stances=stances, agents=tuple(agents),
-            reviews=tuple(reviews),
+            reviews=tuple(reviews), quantities=tuple(quantities),
             recorded_by=r.text(curation, "recorded_by", "curation") or "claimkb-curators",
             recorded_on=stated[0] if stated else recorded_on,
         )
@@ -207,10 +305,7 @@ def parse(data: Any, file: str, kb_dir: Path | None = None,
 
 def _document(r: _Reader, data: Any) -> Document:
     where = "document"
-    d = r.mapping(data, where, {
-        "id", "title", "kind", "publisher", "publisher_note", "url", "also_at", "published",
-        "certainty", "certainty_note", "archive", "research_id",
-    })
+    d = r.mapping(data, where, set(FIELDS["document"]))
     if "published" not in d:
         r.fail(None, None, "document.published", "is missing",
                hint="give {start: YYYY-MM-DD} or {unstated: true}")
@@ -236,20 +331,25 @@ def _document(r: _Reader, data: Any) -> Document:
             also_at=tuple(str(u) for u in also_at),
             certainty_note=r.text(d, "certainty_note", where),
             archive=r.text(d, "archive", where),
+            archive_sha256=r.text(d, "archive_sha256", where),
             research_id=r.text(d, "research_id", where),
         )
     except ValueError as exc:
         r.fail(None, None, where, str(exc))
 
 
-DATE_KEYS = {"phrase", "start", "end", "precision", "inferred", "evidence", "cumulative", "as_of",
-             "unstated"}
+DATE_KEYS = set(FIELDS["date spec"])
 
 
 def _date_spec(r: _Reader, parent: dict, key: str, where: str,
                published: tuple[date, date] | None) -> TimeRef:
     here = f"{where}.{key}"
-    spec = r.mapping(parent[key], here, DATE_KEYS)
+    raw = parent[key]
+    if isinstance(raw, str):  # `asserted: on Tuesday` is short for `asserted: {phrase: on Tuesday}`
+        located = _Located(phrase=raw)
+        located.lines = {"phrase": getattr(parent, "lines", {}).get(key)}
+        raw = located
+    spec = r.mapping(raw, here, DATE_KEYS)
     phrase = r.text(spec, "phrase", here)
     evidence = r.text(spec, "evidence", here)
     as_of = _as_of(r, spec, here, published) if spec.get("as_of") is not None else None
@@ -278,15 +378,20 @@ def _date_spec(r: _Reader, parent: dict, key: str, where: str,
     if start is None:
         if phrase is None:
             r.fail(spec, None, here, "needs a phrase, a start date, an `as_of`, or `unstated: true`")
-        if published is None or published[0] is None:
-            r.fail(spec, "phrase", here, "a phrase needs the document's publication date to resolve",
+        try:
+            found = dates.absolute(phrase)
+        except ValueError as exc:
+            r.fail(spec, "phrase", here, str(exc))
+        if found is None and (published is None or published[0] is None):
+            r.fail(spec, "phrase", here, f"the phrase {phrase!r} needs the document's publication date to resolve",
                    hint="give start/end as ISO dates instead")
         try:
-            s, e, p, inf, ev = dates.resolve(phrase, published)
+            s, e, p, inf, ev = found or dates.resolve(phrase, published)
         except (dates.UnknownPhrase, ValueError) as exc:
             r.fail(spec, "phrase", here, str(exc))
-        start, end, against = s, e, True
-        if phrase.strip().lower().startswith("since") and spec.get("end") is None and "as_of" not in spec:
+        start, end, against = s, e, published is not None and published[0] is not None
+        if (phrase.strip().lower().startswith("since") and spec.get("end") is None and "as_of" not in spec
+                and published is not None and published[1] is not None):
             end = published[1]  # "since X" runs from X to the document's date
             evidence = (evidence or "") + " It runs to the document's publication date."
         precision = precision or p
@@ -343,14 +448,14 @@ def _iso(r: _Reader, spec: dict, key: str, where: str) -> tuple[date, date, str]
 def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], archive: str | None) -> Claim:
     """One claim; every field is checked even after another fails, so all problems show at once."""
     where = f"claims[{index}]"
-    c = r.mapping(data, where, {
-        "id", "text", "claimant", "carriage", "cue", "anchor", "anchor_occurrence", "quotation",
-        "asserted", "period", "quantity", "hedge", "relays", "primary_source", "first_appearance", "note",
-        "derived", "forward_looking",
-    })
+    c = r.mapping(data, where, set(FIELDS["claim"]))
     claim_id = r.text(c, "id", where, required=True)
     where = f"claim {claim_id}"
     problems: list[InputError] = []
+    try:
+        r.reviewed(c, where)
+    except InputError as exc:
+        problems.append(exc)
 
     def field(read):
         try:
@@ -384,6 +489,16 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
         field(lambda: r.fail(c, "anchor_occurrence", where, "must be a whole number"))
         occurrence = "1"
     occurrence = int(occurrence)
+    after_publication = field(lambda: r.text(c, "after_publication", where))
+    if asserted is not None and published[0] is not None and not after_publication:
+        check = rules.asserted_after_publication(asserted.start, published[1])
+        if check is not None and not check.consistent:
+            field(lambda: r.fail(
+                c, "asserted", where,
+                f"asserted on {asserted.start} ({asserted.phrase or 'as given'}), after the document's "
+                f"publication ({_span(published)})",
+                hint="correct the date, or keep it and say why with `after_publication: <reason>` "
+                     "(for example: the page was updated after it first appeared)"))
     collect(problems)
     try:
         return Claim(
@@ -405,17 +520,24 @@ def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], arch
             note=r.text(c, "note", where),
             derivation=derivation,
             forward_looking=forward_looking,
+            url=r.text(c, "url", where),
+            after_publication=after_publication,
         )
     except ValueError as exc:
         r.fail(None, None, where, str(exc))
+
+
+def _span(published: tuple[date, date]) -> str:
+    start, end = published
+    return str(start) if start == end else f"{start}..{end}"
 
 
 def _claimants(r: _Reader, c: dict, where: str) -> tuple[str, ...]:
     claimant = c.get("claimant")
     if claimant is None:
         r.fail(c, None, f"{where}.claimant", "is missing",
-               hint="name the agent who asserts it (an id from kb/graphs/agents.trig), "
-                    "or `unattributed` for hearsay")
+               hint="name the agent who asserts it (an agent id of the knowledge base or of this sheet's "
+                    "`agents:`), or `unattributed` for hearsay")
     claimants = tuple(claimant) if isinstance(claimant, list) else (claimant,)
     if not claimants or not all(isinstance(x, str) for x in claimants):
         r.fail(c, "claimant", where, "must be an agent id or a list of agent ids")
@@ -432,7 +554,7 @@ def _choice(r: _Reader, data: dict, key: str, where: str, allowed: dict[str, str
 
 def _derivation(r: _Reader, c: dict, where: str) -> Derivation:
     here = f"{where}.derived"
-    d = r.mapping(c["derived"], here, {"formula", "inputs"})
+    d = r.mapping(c["derived"], here, set(FIELDS["derived"]))
     inputs = d.get("inputs") or []
     if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
         r.fail(d, "inputs", here, "must be a list of claim ids")
@@ -448,7 +570,7 @@ def _relays(r: _Reader, c: dict, where: str) -> tuple[Relay, ...]:
         r.fail(c, "relays", where, "must be a list of {claim: ID, quoted: true|false}")
     relays = []
     for item in relays_raw:
-        m = r.mapping(item, f"{where}.relays", {"claim", "quoted"})
+        m = r.mapping(item, f"{where}.relays", set(FIELDS["relay"]))
         quoted = m.get("quoted", False)
         if not isinstance(quoted, bool):
             r.fail(m, "quoted", f"{where}.relays", "must be true or false")
@@ -466,9 +588,18 @@ def _finite(text: str) -> Decimal:
     return value
 
 
+_PERCENT = re.compile(r"(?P<number>.+?)\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
+
+
 def parse_value(text: str) -> Fraction:
-    """An exact value: `701650`, `1354.2`, `2/3`. Thousands separators are not accepted here."""
+    """An exact value: `701650`, `1354.2`, `2/3`, or a percentage `35%`, `35 per cent` (= 0.35).
+    Thousands separators are not accepted here."""
     text = text.strip()
+    if m := _PERCENT.fullmatch(text):
+        try:
+            return parse_value(m["number"]) / 100
+        except ValueError:
+            raise ValueError(f"{text!r} is not a percentage like 35% or 35 per cent") from None
     if "/" in text:
         num, _, den = text.partition("/")
         try:
@@ -479,7 +610,7 @@ def parse_value(text: str) -> Fraction:
     try:
         decimal = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number (write 701650, 1354.2 or 2/3)") from None
+        raise ValueError(f"{text!r} is not a number (write 701650, 1354.2, 2/3 or 35%)") from None
     if not decimal.is_finite():
         raise ValueError(f"{text!r} is not a finite number")
     return Fraction(decimal)
@@ -487,8 +618,7 @@ def parse_value(text: str) -> Fraction:
 
 def _quantity(r: _Reader, c: dict, where: str) -> Quantity:
     here = f"{where}.quantity"
-    q = r.mapping(c["quantity"], here, {"measures", "value", "as_written", "unit", "comparator",
-                                        "min", "max", "formulaic"})
+    q = r.mapping(c["quantity"], here, set(FIELDS["claim quantity"]))
     formulaic = q.get("formulaic", False)
     if not isinstance(formulaic, bool):
         r.fail(q, "formulaic", here, "must be true or false")
@@ -523,7 +653,7 @@ def _quantity(r: _Reader, c: dict, where: str) -> Quantity:
 
 def _stance(r: _Reader, data: Any, index: int) -> Stance:
     where = f"stances[{index}]"
-    s = r.mapping(data, where, {"id", "from", "to", "stance", "description"})
+    s = r.mapping(data, where, set(FIELDS["stance"]))
     try:
         return Stance(
             id=r.text(s, "id", where, required=True),
@@ -545,7 +675,13 @@ def _list(r: _Reader, top: dict, key: str) -> list:
 
 def _agent(r: _Reader, data: Any, index: int) -> Agent:
     where = f"agents[{index}]"
-    a = r.mapping(data, where, {"id", "label", "kind", "type", "url"})
+    a = r.mapping(data, where, set(FIELDS["agent"]))
+    if isinstance(a.get("id"), str):
+        where = f"agent {a['id']}"
+    r.reviewed(a, where)
+    verified = a.get("wikidata_verified", False)
+    if not isinstance(verified, bool):
+        r.fail(a, "wikidata_verified", where, "must be true or false")
     try:
         return Agent(
             id=r.text(a, "id", where, required=True),
@@ -553,16 +689,44 @@ def _agent(r: _Reader, data: Any, index: int) -> Agent:
             kind=_choice(r, a, "kind", where, AGENT_KINDS),
             type=_choice(r, a, "type", where, AGENT_TYPES, default="organization"),
             url=r.text(a, "url", where),
+            parent=r.text(a, "parent", where),
+            wikidata=r.text(a, "wikidata", where),
+            wikidata_verified=verified,
+            note=r.text(a, "note", where),
         )
     except ValueError as exc:
         r.fail(a, None, where, str(exc))
 
 
+def _quantity_concept(r: _Reader, data: Any, index: int) -> QuantityConcept:
+    where = f"quantities[{index}]"
+    q = r.mapping(data, where, set(FIELDS["quantity"]))
+    if isinstance(q.get("id"), str):
+        where = f"quantity {q['id']}"
+    r.reviewed(q, where)
+    parts = q.get("parts") or []
+    if not isinstance(parts, list) or not all(isinstance(x, str) for x in parts):
+        r.fail(q, "parts", where, "must be a list of quantity ids (the parts this quantity is the sum of)")
+    try:
+        return QuantityConcept(
+            id=r.text(q, "id", where, required=True),
+            label=r.text(q, "label", where, required=True),
+            definition=r.text(q, "definition", where, required=True),
+            unit=r.text(q, "unit", where, required=True),
+            aggregation=_choice(r, q, "aggregation", where, AGGREGATIONS),
+            parts=tuple(parts),
+            daily_average_of=r.text(q, "daily_average_of", where),
+            increment_of=r.text(q, "increment_of", where),
+            note=r.text(q, "note", where),
+        )
+    except ValueError as exc:
+        r.fail(q, None, where, str(exc))
+
+
 def _review(r: _Reader, data: Any, index: int) -> Review:
     where = f"reviews[{index}]"
-    v = r.mapping(data, where, {"id", "claim", "claim_reviewed", "author", "url", "date", "rating"})
-    rating = r.mapping(v.get("rating"), f"{where}.rating",
-                       {"alternate_name", "value", "best", "worst", "explanation"})
+    v = r.mapping(data, where, set(FIELDS["review"]))
+    rating = r.mapping(v.get("rating"), f"{where}.rating", set(FIELDS["rating"]))
     numbers = {}
     for key in ("value", "best", "worst"):
         raw = r.text(rating, key, f"{where}.rating")

@@ -9,6 +9,8 @@ Columns (a header row names them; any order; empty cells are absent):
   relays                                                                  claim ids, space-separated;
                                                                           `quoted:ID` for a quoting relay
   primary_source, first_appearance                                        the chain's origin; a URL
+  claim_url, after_publication                                            where the claim itself appears;
+                                                                          why it is dated after the document
 Dates: `2024-11-05`, `2024-11-05..2024-11-06`, a phrase (`on Tuesday`, `October`) or `unstated`.
 A period with `as_of` is cumulative: it runs from the period's start to the as-of date.
 Several claimants: separated by ` / `.
@@ -22,13 +24,15 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
+from ..limits import MAX_EXPONENT, huge_exponent
 from . import read_input
 from .sheet import _Located
 
 DOCUMENT = ("document", "title", "kind", "publisher", "url", "published", "certainty", "archive",
             "recorded_on", "recorded_by")
 CLAIM = ("claim", "text", "claimant", "carriage", "cue", "quote", "quotation", "hedge", "note", "value",
-         "as_written", "unit", "comparator", "quantity", "min", "max", "asserted", "period", "as_of", "relays", "primary_source", "first_appearance")
+         "as_written", "unit", "comparator", "quantity", "min", "max", "asserted", "period", "as_of", "relays", "primary_source", "first_appearance",
+         "claim_url", "after_publication")
 
 
 WORDS = {"title", "text", "quote", "quotation", "hedge", "note", "cue", "as_written"}
@@ -77,6 +81,10 @@ def load(path: Path) -> tuple[dict, list[InputError]]:
             continue
         # words are kept as written (spaces, non-breaking spaces, line breaks); codes and numbers are trimmed
         cells = {k: (v if k in WORDS else v.strip()) for k, v in row.items() if v is not None and v.strip()}
+        if huge := next((k for k, v in cells.items() if huge_exponent(v)), None):  # 1e999999999: a billion digits
+            problems.append(InputError(f"the number {cells[huge][:40]!r} has an exponent beyond {MAX_EXPONENT}",
+                                       file=file, line=number, where=huge, hint="write the figure in plain digits"))
+            continue
         doc_cells = {k: cells[k] for k in DOCUMENT if k in cells}
         if document is None:
             document = {"cells": doc_cells, "line": number}
@@ -114,7 +122,8 @@ def _claim(cells: dict[str, str], line: int) -> _Located:
     claim["carriage"] = cells.get("carriage", "attributed")
     for source, target in (("cue", "cue"), ("quote", "anchor"), ("quotation", "quotation"), ("hedge", "hedge"),
                            ("note", "note"), ("primary_source", "primary_source"),
-                           ("first_appearance", "first_appearance")):
+                           ("first_appearance", "first_appearance"), ("claim_url", "url"),
+                           ("after_publication", "after_publication")):
         if source in cells:
             claim[target] = cells[source]
     claim["asserted"] = _date(cells.get("asserted", "unstated"), line)

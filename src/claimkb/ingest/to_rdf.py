@@ -14,6 +14,7 @@ from .. import rules
 from ..errors import InputError
 from ..model import (
     AGENT_KINDS,
+    AGGREGATIONS,
     AGENT_TYPES,
     CARRIAGES,
     CERTAINTIES,
@@ -24,13 +25,14 @@ from ..model import (
     Agent,
     Claim,
     Document,
+    QuantityConcept,
     Review,
     Sheet,
     Stance,
     TimeRef,
     probability_band,
 )
-from ..namespaces import CKB, ID, OA, PREFIXES, PROV, RDF, RDFS, SCHEMA, XSD
+from ..namespaces import CKB, ID, OA, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 
 DCT = PREFIXES["dcterms"]
 MP = PREFIXES["mp"]
@@ -169,6 +171,8 @@ def sheet_quads(sheet: Sheet, kb_dir: Path, sheet_name: str, problems: list[Inpu
         _stance(out, stance)
     for agent in sheet.agents:
         _agent(out, agent)
+    for concept in sheet.quantities:
+        _quantity_concept(out, concept)
     for review in sheet.reviews:
         _review(out, review)
     return out.quads
@@ -200,6 +204,12 @@ def read_archive(kb_dir: Path, document: Document, sheet_name: str) -> tuple[byt
     except UnicodeDecodeError as exc:
         raise InputError(f"the archived text is not UTF-8 (byte {exc.start})",
                          file=sheet_name, where="document.archive") from None
+    if document.archive_sha256 is not None and hashlib.sha256(raw).hexdigest() != document.archive_sha256:
+        raise InputError(f"the archived text {document.archive!r} has changed since the sheet was written "
+                         f"(its sha256 is {hashlib.sha256(raw).hexdigest()}, the sheet says "
+                         f"{document.archive_sha256})", file=sheet_name, where="document.archive_sha256",
+                         hint="restore the archived text, or check every anchor against the new text and "
+                              "update archive_sha256")
     return raw, content
 
 
@@ -284,6 +294,9 @@ def _claim(out: _Emitter, c: Claim, d: Document, archive_text: str | None, sheet
         out.add(node, schema("firstAppearance"), _n(c.first_appearance))
     if c.forward_looking:
         out.add(node, ckb("forwardLooking"), boolean(True))
+    if c.url:
+        out.add(node, schema("url"), _n(c.url))
+    out.text(node, ckb("afterPublicationReason"), c.after_publication)
     if c.derivation:
         activity = claim_iri(c.id, "derivation")
         out.add(node, prov("wasGeneratedBy"), activity)
@@ -414,6 +427,25 @@ def _agent(out: _Emitter, a: Agent) -> None:
     out.add(node, NamedNode(RDFS + "label"), text(a.label))
     out.add(node, ckb("agentKind"), ckb(AGENT_KINDS[a.kind]))
     out.add(node, schema("url"), _n(a.url) if a.url else None)
+    out.add(node, schema("parentOrganization"), agent_iri(a.parent) if a.parent else None)
+    out.add(node, schema("sameAs"), NamedNode(WD + a.wikidata) if a.wikidata else None)
+    out.text(node, NamedNode(RDFS + "comment"), a.note)
+
+
+def _quantity_concept(out: _Emitter, q: QuantityConcept) -> None:
+    """A measured quantity declared in a sheet, written as the hand-written ones in quantities.trig are."""
+    node = quantity_iri(q.id)
+    out.add(node, TYPE, ckb("MeasuredQuantity"))
+    out.add(node, NamedNode(SKOS + "inScheme"), quantity_iri("scheme"))
+    out.add(node, NamedNode(SKOS + "prefLabel"), Literal(q.label, language="en"))
+    out.add(node, NamedNode(SKOS + "definition"), Literal(q.definition, language="en"))
+    out.add(node, ckb("aggregation"), ckb(AGGREGATIONS[q.aggregation]))
+    out.text(node, schema("unitText"), q.unit)
+    for part in q.parts:
+        out.add(node, ckb("sumOf"), quantity_iri(part))
+    out.add(node, ckb("dailyAverageOf"), quantity_iri(q.daily_average_of) if q.daily_average_of else None)
+    out.add(node, ckb("incrementOf"), quantity_iri(q.increment_of) if q.increment_of else None)
+    out.text(node, NamedNode(RDFS + "comment"), q.note)
 
 
 def review_iri(review_id: str) -> NamedNode:
@@ -440,11 +472,37 @@ def _review(out: _Emitter, v: Review) -> None:
     out.text(rating, schema("ratingExplanation"), v.rating.explanation)
 
 
+def review_graph_quads(graph_id: str, review: Review, agents: tuple[Agent, ...], recorded_on: date,
+                       recorded_by: str = "claimkb-curators", source: str = "claimkb review") -> list[Quad]:
+    """All quads of a verdict's own named graph: the graph's curation (about the reviewed claim), the
+    review with its rating, and the agents it declares (a fact-checker the knowledge base did not have)."""
+    out = _Emitter(graph_iri(graph_id))
+    g = out.graph
+    out.add(g, TYPE, ckb("ClaimGraph"))
+    out.add(g, schema("about"), claim_iri(review.claim))
+    out.add(g, prov("wasAttributedTo"), agent_iri(recorded_by))
+    out.add(g, _n(DCT + "created"), xsd_date(recorded_on))
+    out.text(g, _n(DCT + "source"), source)
+    _review(out, review)
+    for agent in agents:
+        _agent(out, agent)
+    return out.quads
+
+
 def references(sheet: Sheet) -> Iterable[tuple[str, str, str]]:
     """(kind, id, where) for every id the sheet points at outside itself, to check before writing."""
     if sheet.document.publisher:
         yield "agent", sheet.document.publisher, "document.publisher"
     yield "agent", sheet.recorded_by, "curation.recorded_by"
+    for a in sheet.agents:
+        if a.parent:
+            yield "agent", a.parent, f"agent {a.id}.parent"
+    for q in sheet.quantities:
+        for part in q.parts:
+            yield "quantity", part, f"quantity {q.id}.parts"
+        for key, other in (("daily_average_of", q.daily_average_of), ("increment_of", q.increment_of)):
+            if other:
+                yield "quantity", other, f"quantity {q.id}.{key}"
     for c in sheet.claims:
         for claimant in c.claimants:
             yield "agent", claimant, f"claim {c.id}.claimant"
