@@ -6,7 +6,11 @@ For each size it generates the corpus (`generate.py`, kept in WORK between runs)
 worker process of its own (so that its peak memory is its own):
   rdflib    rdflib's default in-memory store, the same catalogue queries through rdflib's SPARQL engine;
   embedded  claimkb's persistent embedded store (built from the files, then reopened by each command);
-  server    an Oxigraph server over HTTP (`oxigraph load`, then `serve-read-only`), via `--endpoint`.
+  server    an Oxigraph server over HTTP (`oxigraph load`, then `serve-read-only`), via `--endpoint`;
+  virtuoso  a private Virtuoso 7.2 (Debian's package; `tests/servers.py` starts it on a new database),
+            loaded with its bulk loader from N-Quads, via `--endpoint`.
+With --reuse-load the Oxigraph server engine keeps its loaded store in WORK and a later run answers from it,
+reporting the load time measured when it was loaded (for reruns of the questions only).
 and times `trace VALUE`, `who CLAIMANT`, `disagreements --quantity Q` and `disagreements`:
   cold  a fresh `claimkb` process answering once, as a user runs it (rdflib has no store to reopen:
         its cold figure is parsing every file, then answering);
@@ -34,7 +38,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = ["trace", "who", "dis-q", "dis"]
-ENGINES = ["rdflib", "embedded", "server"]
+ENGINES = ["rdflib", "embedded", "server", "virtuoso"]
 
 
 # -- the worker: one engine, one size ------------------------------------------------------------
@@ -116,7 +120,40 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float) -> None:
+def servers_module():
+    """tests/servers.py (the private servers the contract suite starts), loaded from its file."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("claimkb_test_servers", HERE.parent / "tests" / "servers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_virtuoso(corpus: Path, work: Path, ontology: Path):
+    """A new Virtuoso with the corpus and the ontology loaded (always afresh: see tests/servers.py):
+    (server, load seconds, folder)."""
+    import pyoxigraph as ox
+
+    servers = servers_module()
+    folder = work / f"virtuoso-{corpus.name}"
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    server = servers.Virtuoso(folder, buffers=int(os.environ.get("CLAIMKB_BENCH_VIRTUOSO_BUFFERS", "400000")))
+    nquads = folder / "corpus.nq"
+    with nquads.open("wb") as out:
+        for path in sorted((corpus / "graphs").glob("*.trig")):
+            out.write(ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.TRIG), format=ox.RdfFormat.N_QUADS))
+        graph = ox.NamedNode("https://w3id.org/claimkb/id/graph/ontology")
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
+                 for t in ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE)]
+        out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    server.bulk_load(nquads)
+    nquads.unlink()
+    return server, time.perf_counter() - started, folder
+
+
+def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, reuse: bool = False) -> None:
     import claimkb as api
     from claimkb import resources
     from claimkb.catalogue import Catalogue
@@ -152,18 +189,33 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float) -
         quads = len(kb.local_store())
         emit(load=load, quads=quads, store=folder_size(cache / "stores"))
         options = ["--kb", str(corpus)]
+    elif engine == "virtuoso":
+        virtuoso, load, location = load_virtuoso(corpus, work, ontology)
+        server = virtuoso.process
+        endpoint = virtuoso.endpoint
+        kb = api.open(endpoint=endpoint, timeout=cap)
+        quads = int(kb.sparql("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                              "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/claimkb/')) }")[0]["n"])
+        emit(load=load, quads=quads, store=folder_size(location))
+        options = ["--endpoint", endpoint, "--timeout", str(cap)]
     else:
         location = work / f"oxigraph-{corpus.name}"
-        shutil.rmtree(location, ignore_errors=True)
         binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-        load, loader_peak, code = timed_child(
-            [binary, "load", "--location", str(location), "--file", *map(str, files)])
-        if code != 0:
-            raise SystemExit(f"oxigraph load failed ({code})")
-        started = time.perf_counter()
-        code = subprocess.run([binary, "load", "--location", str(location), "--file", str(ontology), "--graph",
-                               "https://w3id.org/claimkb/id/graph/ontology"], stdout=subprocess.DEVNULL).returncode
-        load += time.perf_counter() - started
+        stamp = work / f"oxigraph-{corpus.name}.json"
+        if reuse and stamp.is_file() and location.is_dir():
+            load, loader_peak = json.loads(stamp.read_text())
+        else:
+            shutil.rmtree(location, ignore_errors=True)
+            load, loader_peak, code = timed_child(
+                [binary, "load", "--location", str(location), "--file", *map(str, files)])
+            if code != 0:
+                raise SystemExit(f"oxigraph load failed ({code})")
+            started = time.perf_counter()
+            code = subprocess.run([binary, "load", "--location", str(location), "--file", str(ontology), "--graph",
+                                   "https://w3id.org/claimkb/id/graph/ontology"],
+                                  stdout=subprocess.DEVNULL).returncode
+            load += time.perf_counter() - started
+            stamp.write_text(json.dumps([load, loader_peak]))
         extra_peak = loader_peak
         port = free_port()
         server = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind",
@@ -229,8 +281,12 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float) -
     finally:
         if server is not None:
             extra_peak = max(extra_peak, _vm_hwm(server.pid))
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            if engine == "virtuoso":
+                virtuoso.stop()
+                shutil.rmtree(location, ignore_errors=True)
+            else:
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
         emit(peak=max(peak_rss(), extra_peak))
 
 
@@ -247,10 +303,11 @@ def _vm_hwm(pid: int) -> int:
 # -- the runner ----------------------------------------------------------------------------------
 
 
-def run_engine(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, load_cap: float) -> dict:
+def run_engine(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, load_cap: float,
+               reuse: bool = False) -> dict:
     """Run one worker; keep whatever it measured even if it fails or runs past the time allowed."""
     args = [sys.executable, str(Path(__file__).resolve()), "worker", engine, str(corpus), str(work),
-            "--cap", str(cap), "--skip", ",".join(skip)]
+            "--cap", str(cap), "--skip", ",".join(skip)] + (["--reuse-load"] if reuse else [])
     result: dict = {"questions": {}}
     process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
     deadline = time.monotonic() + load_cap * 2 + cap * len(QUESTIONS) * 8
@@ -295,15 +352,19 @@ def main() -> None:
     w.add_argument("work", type=Path)
     w.add_argument("--cap", type=float, default=900)
     w.add_argument("--skip", default="")
+    w.add_argument("--reuse-load", action="store_true")
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--work", type=Path, default=Path("/tmp/claimkb-bench"))
     parser.add_argument("--cap", type=float, default=180, help="seconds one answer may take (default 180)")
     parser.add_argument("--load-cap", type=float, default=900, help="seconds loading may take (default 900)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reuse-load", action="store_true",
+                        help="answer from an Oxigraph store loaded by an earlier run (its load time is reported)")
     args = parser.parse_args()
     if args.command == "worker":
-        worker(args.engine, args.corpus, args.work, [s for s in args.skip.split(",") if s], args.cap)
+        worker(args.engine, args.corpus, args.work, [s for s in args.skip.split(",") if s], args.cap,
+               args.reuse_load)
         return
     from generate import generate  # beside this script, on its path
 
@@ -335,7 +396,7 @@ def main() -> None:
             else:
                 skip = [q for q in QUESTIONS if predict(before, growth, q) > args.cap]
                 print(f"{size} claims, {engine}...", file=sys.stderr)
-                result = run_engine(engine, corpus, args.work, skip, args.cap, args.load_cap)
+                result = run_engine(engine, corpus, args.work, skip, args.cap, args.load_cap, args.reuse_load)
                 for q in skip:
                     result["questions"][q] = {"skipped": f"predicted over {args.cap:.0f} s"}
             results["runs"][f"{size} {engine}"] = result

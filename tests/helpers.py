@@ -5,16 +5,14 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from claimkb import resources
+
+from .servers import Oxigraph, Unavailable, Virtuoso, free_port  # noqa: F401 - shared with the test modules
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -49,33 +47,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_oxigraph(folder: Path, *, union_default_graph: bool = True) -> tuple[str, subprocess.Popen]:
-    """An Oxigraph server on 127.0.0.1 storing into `folder`: its base URL and process."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.skip("the oxigraph server is not installed (pip install '.[test]')")
-    port = free_port()
-    args = [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
-    if union_default_graph:
-        args.append("--union-default-graph")
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
-            return base, process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("the oxigraph server did not start: " + process.stderr.read().decode())
-            time.sleep(0.1)
+def start_oxigraph(folder: Path, *, union_default_graph: bool = True) -> tuple[str, Oxigraph]:
+    """An Oxigraph server on 127.0.0.1 storing into `folder`: its base URL and the server (`.terminate()`,
+    `.wait()` as a process's)."""
+    try:
+        server = Oxigraph(folder, union_default_graph=union_default_graph)
+    except Unavailable as why:
+        pytest.skip(str(why))
+    return server.base, server.process
 
 
 def rows(kb, query: str) -> list[dict[str, str]]:

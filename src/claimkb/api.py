@@ -61,6 +61,35 @@ def open(path: str | os.PathLike[str] | None = None, *, endpoint: str | None = N
     return KnowledgeBase(Session(backend, catalogue), folder, bundled)
 
 
+def init(path: str | os.PathLike[str], *, empty: bool = False) -> Path:
+    """Make a working knowledge base at `path` (a new or empty folder): a copy of the bundled one (its
+    graphs, sheets and archived texts), or with `empty` the bare folders. The copy is made beside the
+    target and renamed into place, so a failure leaves no half-made knowledge base."""
+    import shutil
+    import tempfile
+
+    target = Path(path)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target} exists and is not an empty folder",
+                         hint="give a new folder (claimkb init never writes into an existing knowledge base)")
+    parent = target.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".claimkb-init-", dir=parent))
+    try:
+        made = staging / "kb"
+        if empty:
+            for name in ("graphs", "sheets", "archive"):
+                (made / name).mkdir(parents=True)
+        else:
+            shutil.copytree(resources.kb_dir(), made, ignore=shutil.ignore_patterns(".claimkb-*", "__pycache__"))
+        if target.exists():
+            target.rmdir()
+        os.replace(made, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
 def recover(path: str | os.PathLike[str]) -> str | None:
     """Finish (or clean up after) a write that was interrupted, under the writer lock. Returns
     "rolled forward", "cleaned" or None when there was nothing to do."""
@@ -266,13 +295,15 @@ class KnowledgeBase:
         return export(self.session, None if fmt == "claimreview" else self.local_store(), fmt,
                       with_ontology=with_ontology)
 
-    def push(self, endpoint: str, *, store: str | None = None, timeout: float = 30.0) -> Records[Any]:
-        """Replace each named graph on a SPARQL server (Graph Store Protocol PUT) and verify it."""
+    def push(self, endpoint: str, *, store: str | None = None, timeout: float = 30.0, prune: bool = False):
+        """Replace each named graph on a SPARQL server (Graph Store Protocol PUT), verify each by content
+        and that the endpoint's default graph shows it; list (or, with `prune`, delete) the server's
+        graphs under the knowledge base's namespace that it no longer has. Returns a `push.Pushed`."""
         from .backends.remote import RemoteBackend
         from .push import push
 
         remote = RemoteBackend(endpoint, store_endpoint=store, timeout=timeout)
-        return push(self.local_store(), remote, self.session.catalogue)
+        return push(self.local_store(), remote, self.session.catalogue, prune=prune)
 
     def local_store(self):
         """The embedded store (pyoxigraph) of a local knowledge base."""
@@ -285,4 +316,4 @@ class KnowledgeBase:
         return backend.store
 
 
-__all__ = ["KnowledgeBase", "KbError", "locate", "open", "recover"]
+__all__ = ["KnowledgeBase", "KbError", "init", "locate", "open", "recover"]

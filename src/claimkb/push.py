@@ -1,38 +1,123 @@
-"""Push the knowledge base to a SPARQL server, named graph by named graph, and verify it."""
+"""Push the knowledge base to a SPARQL server, named graph by named graph, and verify it by content.
+
+1. Each named graph is replaced whole (Graph Store Protocol PUT), so pushing twice is pushing once.
+2. Each graph is read back through the query endpoint and compared by content: a sha256 over its
+   triples, each written the same way on both sides (the canonical term as SPARQL JSON results carry
+   it), so a value the server stored differently (a decimal it rounded, a literal it retyped) is found,
+   not only a missing triple.
+3. The query endpoint's default graph must show the pushed data (claimkb's queries name no graph): one
+   triple of each graph is looked up without GRAPH. A server that keeps named graphs out of its default
+   graph fails here with the setting that fixes it, instead of answering "no claims" later.
+4. Graphs under the knowledge base's graph namespace that the knowledge base no longer has are listed
+   as stale (they would still change every answer); `prune` deletes them.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from typing import NamedTuple
+
 import pyoxigraph as ox
 
+from .backends.local import to_term
 from .backends.remote import RemoteBackend
-from .catalogue import Catalogue
+from .catalogue import Catalogue, term_to_sparql
 from .errors import KbError
+from .namespaces import GRAPH
 from .records import Records
+from .results import Term
 from .session import Session
 
+COLUMNS = ["graph", "triples", "sha256", "verified"]
 
-def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue) -> Records[dict]:
-    """Replace each of the knowledge base's named graphs on the server whole, then read back the
-    triple count of every graph and compare. Pushing twice leaves the server as pushing once."""
+
+class Pushed(NamedTuple):
+    records: Records[dict]
+    stale: list[str]  # graphs under the namespace that the knowledge base does not have (left in place)
+    pruned: list[str]  # such graphs that were deleted
+
+
+def _line(s: Term, p: Term, o: Term) -> str:
+    def one(t: Term) -> str:
+        return "\t".join((t.kind, t.value, t.datatype or "", t.lang or ""))
+
+    return "\n".join((one(s), one(p), one(o)))
+
+
+def digest(triples: list[tuple[Term, Term, Term]]) -> str:
+    """sha256 over the sorted triples, each term as (kind, value, datatype, language)."""
+    lines = sorted(_line(*t) for t in triples)
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def _read_back(remote: RemoteBackend, graph: str) -> list[tuple[Term, Term, Term]]:
+    table = remote.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return [(r["s"], r["p"], r["o"]) for r in table.rows if {"s", "p", "o"} <= r.keys()]
+
+
+def _server_graphs(remote: RemoteBackend, catalogue: Catalogue) -> list[str]:
+    return [row["graph"].value for row in Session(remote, catalogue).run("graph-sizes").rows]
+
+
+UNION_HINT = ("make the server's default graph the union of its named graphs: Oxigraph `oxigraph serve "
+              "--union-default-graph`; Fuseki `tdb2:unionDefaultGraph true`; GraphDB and Virtuoso do this by default")
+
+
+def _check_default_graph(remote: RemoteBackend, probes: list[tuple[Term, Term, Term]]) -> None:
+    """Every probe triple must be visible with no GRAPH clause, as every catalogue query reads it."""
+    if not probes:
+        return
+    rows = " ".join(f"({term_to_sparql(s)} {term_to_sparql(p)} {term_to_sparql(o)})" for s, p, o in probes)
+    found = remote.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} ?s ?p ?o }}")
+    seen = int(found.rows[0]["n"].value) if found.rows and "n" in found.rows[0] else 0
+    if seen < len(probes):
+        raise KbError(f"the graphs were stored, but the default graph of {remote.endpoint} does not show them "
+                      f"({seen} of {len(probes)} looked-up triples found): every claimkb query would answer "
+                      "as if the knowledge base were empty", hint=UNION_HINT)
+
+
+def _terms(triple: ox.Triple) -> tuple[Term, Term, Term]:
+    s, p, o = (to_term(x) for x in (triple.subject, triple.predicate, triple.object))
+    assert s is not None and p is not None and o is not None  # a stored triple has all three
+    return s, p, o
+
+
+def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune: bool = False) -> Pushed:
     graphs = sorted(g.value for g in store.named_graphs())
-    sizes: dict[str, int] = {}
-    for graph in graphs:
-        triples = [ox.Triple(q.subject, q.predicate, q.object)
-                   for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
-        sizes[graph] = len(triples)
-        remote.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-    remote_sizes = {row["graph"].value: int(row["triples"].value)
-                    for row in Session(remote, catalogue).run("graph-sizes").rows}
     rows = []
     mismatched = []
+    probes = []
     for graph in graphs:
-        there = remote_sizes.get(graph, 0)
-        ok = there == sizes[graph]
-        if not ok:
+        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        remote.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+        sent = [_terms(t) for t in triples]
+        probe = next((t for t in sent if all(x.kind != "bnode" for x in t)), None)
+        if probe is not None:
+            probes.append(probe)
+        mine = digest(sent)
+        theirs = digest(_read_back(remote, graph))
+        if theirs != mine:
             mismatched.append(graph)
-        rows.append({"graph": graph, "sent": sizes[graph], "onServer": there, "verified": "yes" if ok else "NO"})
+        rows.append({"graph": graph, "triples": len(sent), "sha256": mine[:16],
+                     "verified": "yes" if theirs == mine else "NO"})
     if mismatched:
-        raise KbError(f"the server holds a different number of triples in {len(mismatched)} graph(s), "
-                      f"first {mismatched[0]}",
-                      hint="another writer may be changing those graphs; push again and compare")
-    return Records(rows, ["graph", "sent", "onServer", "verified"])
+        raise KbError(f"the server holds other content than was sent in {len(mismatched)} graph(s), first "
+                      f"{mismatched[0]}", hint="the server may store some values differently, or another writer "
+                      "is changing those graphs: compare `claimkb export` with the server's copy")
+    _check_default_graph(remote, probes)
+    ours = set(graphs)
+    stale = [g for g in _server_graphs(remote, catalogue) if g.startswith(str(GRAPH)) and g not in ours]
+    pruned: list[str] = []
+    if prune and stale:
+        for graph in stale:
+            remote.delete_graph(graph)
+        left = set(_server_graphs(remote, catalogue)) & set(stale)
+        if left:
+            raise KbError(f"{len(left)} stale graph(s) are still on the server after deleting, first {sorted(left)[0]}",
+                          hint="check the server's log and the user's rights")
+        pruned, stale = stale, []
+    return Pushed(Records(rows, COLUMNS), stale, pruned)

@@ -11,6 +11,8 @@ from typing import NamedTuple
 from .namespaces import XSD
 
 XSD_STRING = XSD.string
+XSD_BOOLEAN = XSD.boolean
+_BOOLEAN_FORMS = {"1": "true", "0": "false", "true": "true", "false": "false"}  # one value, canonical form
 
 
 class Term(NamedTuple):
@@ -45,7 +47,10 @@ class Term(NamedTuple):
         if kind == "typed-literal":  # SPARQL XML-era JSON from some servers
             kind = "literal"
         if kind == "literal":
-            return cls.literal(data["value"], data.get("datatype"), data.get("xml:lang"))
+            datatype = data.get("datatype")
+            if datatype == XSD_BOOLEAN and data["value"] in _BOOLEAN_FORMS:  # Virtuoso writes "1"/"0"
+                return cls("literal", _BOOLEAN_FORMS[data["value"]], datatype, None)
+            return cls.literal(data["value"], datatype, data.get("xml:lang"))
         return cls(kind, data["value"])
 
 

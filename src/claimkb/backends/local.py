@@ -38,9 +38,9 @@ def load_store(kb_dir: Path, ontology: Path | None,
     """The store over the knowledge base's graph files as of one commit and the ontology, and the folder
     of its comparison tables (a persistent store only)."""
     sources, state = graph_sources(kb_dir)
-    if not sources:
+    if not sources and not (kb_dir / "graphs").is_dir():
         raise KbError(f"no knowledge base files in {kb_dir / 'graphs'}",
-                      hint="point --kb at a folder with graphs/*.trig, or run `claimkb import`")
+                      hint="point --kb at a folder with graphs/*.trig, or make one with `claimkb init DIR`")
     mode = _mode()
     if mode == "disk" or (mode == "auto" and sum(p.stat().st_size for _, p in sources) > DISK_ABOVE):
         from .persistent import open_store

@@ -1,197 +1,156 @@
-"""A SPARQL 1.1 endpoint as the backend: queries through SPARQLWrapper, pushes through the Graph Store
-Protocol. The only module that imports SPARQLWrapper (and only when an endpoint is used).
+"""A SPARQL 1.1 endpoint as the backend: queries over the SPARQL Protocol, writes over the Graph Store
+Protocol, both through httpx. The only module that imports an HTTP client, and only when an endpoint is
+used (`claimkb trace` on the embedded store never imports it).
 
-What the security notes measured, and what this module does about it:
-- SPARQLWrapper guesses query-versus-update from a regex: the query type and method are set explicitly.
-- urllib follows redirects, re-sends a POST as a GET and keeps `Authorization` across hosts: every
-  redirect is refused, on reads and writes alike.
-- Only some HTTP errors are mapped, and an unexpected content type comes back as raw bytes: any non-2xx
-  answer or any body that is not SPARQL JSON results is a clear error.
-- Credentials come from the environment only (CLAIMKB_USER / CLAIMKB_PASSWORD) and never appear in a
-  message.
+What it does so that a remote answer cannot lie:
+- Every redirect is refused, on reads and writes alike (a redirected write can vanish, and a redirect
+  can carry credentials to another host).
+- Credentials come from the environment only (CLAIMKB_USER / CLAIMKB_PASSWORD) and are sent only when the
+  server asks for them, in the scheme it names: Digest (Virtuoso's authenticated endpoints accept only
+  Digest) or Basic. They never appear in a message: URLs are shown without any user:password part, a URL
+  that carries one is refused, and every message is scrubbed of the password.
+- The Accept header asks for SPARQL JSON results only; any other content type is an error that names it
+  (a server that answers its own plain JSON is not read as results).
+- Any non-2xx answer is an error that shows the start of the server's own words, unmangled (control
+  characters replaced, so a body cannot rewrite a terminal).
+- A whole request, body included, has a deadline (`--timeout`), and an answer has a size cap
+  (CLAIMKB_MAX_RESPONSE_MB, default 1024): a server cannot hold the command or fill the memory.
+- The body must be well-formed SPARQL JSON results (head.vars, results.bindings, each term a uri, literal
+  or bnode with a string value); deeply nested or odd JSON is an error, not a crash.
+- Virtuoso's "anytime" partial answers (a query cut short by its MaxQueryExecutionTime, marked by an
+  `X-SQL-State` header on a 200) are refused: a partial answer would be a silent wrong one.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import socket
+import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
+from typing import Any
 
-from ..errors import KbError
-from ..results import ResultTable
+from ..errors import KbError, UsageError
+from ..results import ResultTable, Term
 
 DEFAULT_TIMEOUT = 30.0
-RESULTS_JSON = ("application/sparql-results+json", "application/json")
+RESULTS_JSON = "application/sparql-results+json"
+TERM_KINDS = {"uri", "literal", "typed-literal", "bnode"}
 
 
-class RedirectRefused(urllib.error.HTTPError):
-    pass
+def max_response_bytes() -> int:
+    raw = os.environ.get("CLAIMKB_MAX_RESPONSE_MB", "1024")
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"CLAIMKB_MAX_RESPONSE_MB is {raw!r}", hint="set it to a whole number of megabytes, e.g. 1024")
+    return int(raw) * 2**20
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D401 - urllib API
-        raise RedirectRefused(req.full_url, code, f"redirect to {newurl} refused", headers, fp)
+# -- URLs and credentials -------------------------------------------------------------------------
+
+def _password() -> str:
+    return os.environ.get("CLAIMKB_PASSWORD", "")
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+def redact(text: str) -> str:
+    """The text without the password (should any library ever echo it)."""
+    secret = _password()
+    return text.replace(secret, "***") if len(secret) >= 1 else text
 
 
-def _credentials() -> str | None:
-    user = os.environ.get("CLAIMKB_USER")
-    password = os.environ.get("CLAIMKB_PASSWORD", "")
-    if not user:
-        return None
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-
-
-def _safe_url(url: str) -> str:
-    """The URL without any user:password part, for messages."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
+def safe_url(url: str) -> str:
+    """The URL without any user:password part, query or fragment, for messages."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "the given URL"
+    if port:
+        host += f":{port}"
+    return redact(urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", "")))
 
 
 def check_url(url: str, what: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise KbError(f"the {what} {url!r} is not an http(s) URL",
-                      hint="give it like http://127.0.0.1:7878/query")
-    if parts.username or parts.password:
+    """Refuse what is not an http(s) URL with a host, or that carries credentials; never echo a secret."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise KbError(f"the {what} is not a valid URL", hint="give it like http://127.0.0.1:7878/query") from None
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         raise KbError(f"the {what} URL carries credentials",
-                      hint="put them in CLAIMKB_USER and CLAIMKB_PASSWORD instead")
+                         hint="put them in CLAIMKB_USER and CLAIMKB_PASSWORD instead")
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = re.sub(r"[^a-z0-9+.-]", "?", scheme)[:20] or "none"
+        raise KbError(f"the {what} URL's scheme is {shown!r}, not http or https",
+                         hint="give it like http://127.0.0.1:7878/query")
+    if not parts.hostname:
+        raise KbError(f"the {what} URL has no host", hint="give it like http://127.0.0.1:7878/query")
     return url
 
 
-def http_error(exc: Exception, url: str) -> KbError:
-    where = _safe_url(url)
-    if isinstance(exc, RedirectRefused):
-        return KbError(f"{where} answered with a redirect ({exc.code}), which claimkb does not follow",
-                       hint="use the final URL of the endpoint directly")
-    if isinstance(exc, urllib.error.HTTPError):
-        detail = getattr(exc, "detail", "")
-        return KbError(f"{where} answered HTTP {exc.code}{': ' + detail if detail else ''}",
-                       hint="check the URL and the server's log")
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return KbError(f"{where} did not answer in time", hint="raise --timeout, or check the server")
-    if isinstance(exc, urllib.error.URLError):
-        reason = exc.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            return KbError(f"{where} did not answer in time", hint="raise --timeout, or check the server")
-        return KbError(f"cannot reach {where}: {reason}", hint="is the server running, and is the URL right?")
-    if isinstance(exc, (ConnectionError, OSError)):
-        return KbError(f"the connection to {where} failed: {exc}", hint="check the server")
-    return KbError(f"the request to {where} failed: {exc}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-class RemoteBackend:
-    name = "remote"
-
-    def __init__(self, endpoint: str, *, update_endpoint: str | None = None, store_endpoint: str | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
-        self.endpoint = check_url(endpoint, "endpoint")
-        self.update_endpoint = check_url(update_endpoint, "update endpoint") if update_endpoint else None
-        if store_endpoint:
-            self.store_endpoint = check_url(store_endpoint, "graph store endpoint")
-        elif self.endpoint.rstrip("/").endswith("/query"):  # Oxigraph's layout: /query, /update, /store
-            self.store_endpoint = self.endpoint.rstrip("/")[: -len("/query")] + "/store"
-        else:
-            self.store_endpoint = None
-        self.timeout = timeout
-
-    # -- queries ------------------------------------------------------------------------------
-
-    def select(self, query_text: str) -> ResultTable:
-        """Send a SELECT that claimkb wrote or checked (see `adhoc.py` for text a user typed)."""
-        from SPARQLWrapper import JSON, POST, SELECT, URLENCODED, SPARQLWrapper, Wrapper
-
-        Wrapper.urlopener = _OPENER.open  # refuse redirects (see the module docstring)
-        client = SPARQLWrapper(self.endpoint)
-        client.setQuery(query_text)
-        client.queryType = SELECT  # never the library's regex guess
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)
-        client.setReturnFormat(JSON)
-        client.setTimeout(self.timeout)
-        auth = _credentials()
-        if auth:
-            client.addCustomHttpHeader("Authorization", auth)
-        deadline = time.monotonic() + self.timeout
-
-        def exchange() -> tuple[str, bytes]:
-            response = client.query().response
-            return response.headers.get("Content-Type", ""), _read_until(response, deadline)
-
-        try:
-            content_type, body = _within(self.timeout, exchange)
-        except Exception as exc:  # noqa: BLE001 - SPARQLWrapper and urllib raise many types
-            raise _query_error(exc, self.endpoint) from None
-        if content_type.split(";")[0].strip().lower() not in RESULTS_JSON:
-            raise KbError(f"{_safe_url(self.endpoint)} answered {content_type or 'no content type'}, "
-                          "not SPARQL JSON results",
-                          hint="is this the SPARQL query endpoint (for Oxigraph: /query)?")
-        try:
-            return ResultTable.from_sparql_json(json.loads(body))
-        except (ValueError, KeyError, TypeError):
-            raise KbError(f"{_safe_url(self.endpoint)} answered a body that is not SPARQL JSON results",
-                          hint="check the endpoint URL") from None
-
-    # -- Graph Store Protocol -----------------------------------------------------------------
-
-    def _store_url(self, graph: str) -> str:
-        if not self.store_endpoint:
-            raise KbError("no graph store endpoint to write to",
-                          hint="give --store URL (Oxigraph: http://HOST:PORT/store; Fuseki: .../DATASET/data)")
-        return self.store_endpoint + "?" + urllib.parse.urlencode({"graph": graph})
-
-    def put_graph(self, graph: str, ntriples: bytes) -> int:
-        """Replace one named graph whole (SPARQL 1.1 Graph Store Protocol PUT). Returns the HTTP status."""
-        url = self._store_url(graph)
-        request = urllib.request.Request(url, data=ntriples, method="PUT",
-                                         headers={"Content-Type": "application/n-triples"})
-        auth = _credentials()
-        if auth:
-            request.add_header("Authorization", auth)
-        deadline = time.monotonic() + self.timeout
-
-        def exchange() -> int:
-            try:
-                with _OPENER.open(request, timeout=self.timeout) as response:
-                    _read_until(response, deadline)
-                    return response.status
-            except urllib.error.HTTPError as exc:  # read its body here, under the deadline
-                exc.detail = _snippet(exc)
-                raise
-
-        try:
-            status = _within(self.timeout, exchange)
-        except Exception as exc:  # noqa: BLE001
-            raise http_error(exc, url) from None
-        if status not in (200, 201, 204):
-            raise KbError(f"{_safe_url(url)} answered HTTP {status} to a graph upload")
-        return status
+def _shown(body: bytes, limit: int = 200) -> str:
+    """The start of a server's words as they were, on one line, control characters replaced."""
+    text = body[: limit * 4].decode("utf-8", "replace")
+    text = " ".join(_CONTROL.sub("?", text).split())
+    return redact(text[:limit])
 
 
-def _snippet(exc: urllib.error.HTTPError) -> str:
-    """The start of an error body: what has arrived, never a wait for all of it."""
-    try:
-        reader = getattr(exc, "fp", None)
-        body = reader.read1(300) if reader is not None and hasattr(reader, "read1") else b""
-    except Exception:  # noqa: BLE001 - a broken body must not hide the status
-        body = b""
-    return " ".join(body.decode("utf-8", "replace").split())[:200]
+def _auth():
+    """Credentials for the scheme the server asks for (Digest or Basic), or None without CLAIMKB_USER."""
+    user = os.environ.get("CLAIMKB_USER") or ""
+    if not user:
+        return None
+    import httpx
+
+    password = _password()
+
+    class ChallengeAuth(httpx.Auth):
+        """Send nothing until the server challenges; then answer in its scheme, and keep using it."""
+
+        def __init__(self) -> None:
+            self.scheme: str | None = None
+            self.digest = httpx.DigestAuth(user, password)
+            self.basic = httpx.BasicAuth(user, password)
+
+        def auth_flow(self, request):
+            if self.scheme == "digest":
+                yield from self.digest.auth_flow(request)
+                return
+            if self.scheme == "basic":
+                yield from self.basic.auth_flow(request)
+                return
+            response = yield request
+            if response.status_code != 401:
+                return
+            offered = {h.split(" ", 1)[0].strip().lower() for h in response.headers.get_list("www-authenticate")}
+            if "digest" in offered:
+                self.scheme = "digest"
+                yield from self.digest.auth_flow(request)
+            elif "basic" in offered:
+                self.scheme = "basic"
+                yield from self.basic.auth_flow(request)
+
+    return ChallengeAuth()
+
+
+# -- one exchange ---------------------------------------------------------------------------------
+
+class _Answer:
+    __slots__ = ("status", "content_type", "body", "headers")
+
+    def __init__(self, status: int, content_type: str, body: bytes, headers: dict[str, str]) -> None:
+        self.status, self.content_type, self.body, self.headers = status, content_type, body, headers
 
 
 def _within(seconds: float, call):
     """Run `call` with a total deadline. Socket timeouts bound each wait, not the whole exchange (a server
-    that trickles its headers, or an error body SPARQLWrapper reads without a limit, would hold it), so the
-    request runs in a daemon thread that is abandoned when the deadline passes."""
+    that trickles its headers would hold it), so the request runs in a daemon thread that is abandoned when
+    the deadline passes."""
     import threading
 
     outcome: dict[str, object] = {}
@@ -202,7 +161,7 @@ def _within(seconds: float, call):
         except BaseException as exc:  # noqa: BLE001 - handed back to the caller below
             outcome["error"] = exc
 
-    worker = threading.Thread(target=run, daemon=True)
+    worker = threading.Thread(target=run, daemon=True, name="claimkb-remote")
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
@@ -212,31 +171,158 @@ def _within(seconds: float, call):
     return outcome["value"]
 
 
-def _read_until(response, deadline: float) -> bytes:
-    """Read the body in chunks, failing once the total deadline passes (a slow body counts too)."""
-    chunks = []
-    while True:
-        if time.monotonic() > deadline:
-            raise TimeoutError("deadline passed while reading the answer")
-        chunk = response.read1(65536)  # what has arrived: a trickling body cannot outlast the deadline
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
+class _TooLarge(Exception):
+    pass
 
 
-def _query_error(exc: Exception, url: str) -> KbError:
-    from SPARQLWrapper import SPARQLExceptions as errors
+def _exchange(client, method: str, url: str, *, deadline: float, cap: int, **kwargs) -> _Answer:
+    with client.stream(method, url, **kwargs) as response:
+        chunks = []
+        size = 0
+        limit = cap if 200 <= response.status_code < 300 else 4096  # an error body: its start is enough
+        for chunk in response.iter_bytes():
+            if time.monotonic() > deadline:
+                raise TimeoutError("deadline passed while reading the answer")
+            size += len(chunk)
+            chunks.append(chunk)
+            if size > limit:
+                if limit == cap:
+                    raise _TooLarge()
+                break
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return _Answer(response.status_code, response.headers.get("content-type", ""), b"".join(chunks), headers)
 
-    codes = {errors.QueryBadFormed: 400, errors.Unauthorized: 401, errors.EndPointNotFound: 404,
-             errors.URITooLong: 414, errors.EndPointInternalError: 500}
-    for kind, code in codes.items():
-        if isinstance(exc, kind):
-            detail = str(exc).split("Response:", 1)[-1] if "Response:" in str(exc) else ""
-            detail = " ".join(detail.strip().strip("b'\"").split())[:200]
-            hint = {400: "the server could not parse the query: its SPARQL dialect may differ",
-                    401: "set CLAIMKB_USER and CLAIMKB_PASSWORD",
-                    404: "check the endpoint URL (for Oxigraph: http://HOST:PORT/query)"}.get(
-                        code, "check the server's log")
-            return KbError(f"{_safe_url(url)} answered HTTP {code}{': ' + detail if detail else ''}",
-                           hint=hint)
-    return http_error(exc, url)
+
+class RemoteBackend:
+    name = "remote"
+
+    def __init__(self, endpoint: str, *, store_endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 update_endpoint: str | None = None) -> None:
+        self.endpoint = check_url(endpoint, "endpoint")
+        if store_endpoint:
+            self.store_endpoint: str | None = check_url(store_endpoint, "graph store endpoint")
+        elif self.endpoint.rstrip("/").endswith("/query"):  # Oxigraph's layout: /query, /update, /store
+            self.store_endpoint = self.endpoint.rstrip("/")[: -len("/query")] + "/store"
+        else:
+            self.store_endpoint = None
+        self.timeout = timeout
+        self._client: Any = None
+
+    def client(self):
+        if self._client is None:
+            import httpx
+
+            # one connection pool per backend; no redirects; no proxies or netrc from the environment
+            # (credentials come from CLAIMKB_USER/CLAIMKB_PASSWORD only)
+            self._client = httpx.Client(follow_redirects=False, trust_env=False, auth=_auth(),
+                                        timeout=httpx.Timeout(self.timeout), headers={"User-Agent": "claimkb"})
+        return self._client
+
+    def _request(self, method: str, url: str, **kwargs) -> _Answer:
+        deadline = time.monotonic() + self.timeout
+        cap = max_response_bytes()
+        client = self.client()
+        try:
+            answer = _within(self.timeout, lambda: _exchange(client, method, url, deadline=deadline, cap=cap,
+                                                             **kwargs))
+        except _TooLarge:
+            raise KbError(f"{safe_url(url)} answered more than {cap // 2**20} MB",
+                          hint="ask for less (a narrower query), or raise CLAIMKB_MAX_RESPONSE_MB") from None
+        except Exception as exc:  # noqa: BLE001 - httpx and sockets raise many types
+            raise transport_error(exc, url) from None
+        if 300 <= answer.status < 400:
+            raise KbError(f"{safe_url(url)} answered with a redirect ({answer.status}), which claimkb does not "
+                          "follow", hint="use the final URL of the endpoint directly")
+        if not 200 <= answer.status < 300:
+            detail = _shown(answer.body)
+            hint = {401: "set CLAIMKB_USER and CLAIMKB_PASSWORD (Digest or Basic, as the server asks)",
+                    403: "the user may not do this: for Virtuoso, GRANT SPARQL_UPDATE to it",
+                    404: "check the URL (Oxigraph: http://HOST:PORT/query and /store)"}.get(
+                        answer.status, "check the URL and the server's log")
+            raise KbError(f"{safe_url(url)} answered HTTP {answer.status}{': ' + detail if detail else ''}",
+                          hint=hint)
+        return answer
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def select(self, query_text: str) -> ResultTable:
+        """Send a SELECT that claimkb wrote or checked (see `adhoc.py` for text a user typed)."""
+        answer = self._request("POST", self.endpoint, data={"query": query_text},
+                               headers={"Accept": RESULTS_JSON})
+        where = safe_url(self.endpoint)
+        content_type = answer.content_type.split(";")[0].strip().lower()
+        if content_type != RESULTS_JSON:
+            shown = _CONTROL.sub("?", answer.content_type)[:100] or "no content type"
+            raise KbError(f"{where} answered {shown}, not SPARQL JSON results ({RESULTS_JSON})",
+                          hint="is this the SPARQL query endpoint (for Oxigraph: /query)?")
+        if "x-sql-state" in answer.headers:  # Virtuoso's partial ("anytime") answer
+            raise KbError(f"{where} answered a partial result ({_shown(answer.headers['x-sql-state'].encode())}: "
+                          f"{_shown(answer.headers.get('x-sql-message', '').encode())})",
+                          hint="the server cut the query short: raise its MaxQueryExecutionTime, or set it to 0")
+        return parse_results(answer.body, where)
+
+    # -- Graph Store Protocol -----------------------------------------------------------------
+
+    def store_url(self, graph: str) -> str:
+        if not self.store_endpoint:
+            raise UsageError("no graph store endpoint to write to",
+                             hint="give --store URL (Oxigraph: http://HOST:PORT/store; Fuseki: .../DATASET/data; "
+                                  "Virtuoso: http://HOST:PORT/sparql-graph-crud-auth)")
+        return self.store_endpoint + "?" + urllib.parse.urlencode({"graph": graph})
+
+    def put_graph(self, graph: str, ntriples: bytes) -> int:
+        """Replace one named graph whole (SPARQL 1.1 Graph Store Protocol PUT). Returns the HTTP status."""
+        answer = self._request("PUT", self.store_url(graph), content=ntriples,
+                               headers={"Content-Type": "application/n-triples"})
+        return answer.status
+
+    def delete_graph(self, graph: str) -> int:
+        """Remove one named graph (Graph Store Protocol DELETE)."""
+        return self._request("DELETE", self.store_url(graph)).status
+
+
+def parse_results(body: bytes, where: str) -> ResultTable:
+    """SPARQL JSON results, checked term by term; anything else is a KbError."""
+    bad = KbError(f"{where} answered a body that is not SPARQL JSON results", hint="check the endpoint URL")
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        raise bad from None
+    if not isinstance(data, dict) or not isinstance(data.get("head"), dict):
+        raise bad
+    variables = data["head"].get("vars")
+    results = data.get("results")
+    if (not isinstance(variables, list) or not all(isinstance(v, str) for v in variables)
+            or not isinstance(results, dict) or not isinstance(results.get("bindings"), list)):
+        raise bad
+    rows = []
+    for binding in results["bindings"]:
+        if not isinstance(binding, dict):
+            raise bad
+        row = {}
+        for name, term in binding.items():
+            if (not isinstance(term, dict) or term.get("type") not in TERM_KINDS
+                    or not isinstance(term.get("value"), str)
+                    or not all(isinstance(term.get(k, ""), str) for k in ("datatype", "xml:lang"))):
+                raise bad
+            row[name] = Term.from_json(term)
+        rows.append(row)
+    return ResultTable(list(variables), rows)
+
+
+def transport_error(exc: Exception, url: str) -> KbError:
+    """A failure below HTTP (connection, timeout, protocol) as a message without secrets."""
+    where = safe_url(url)
+    if isinstance(exc, TimeoutError):
+        return KbError(f"{where} did not answer in time", hint="raise --timeout, or check the server")
+    import httpx
+
+    if isinstance(exc, httpx.TimeoutException):
+        return KbError(f"{where} did not answer in time", hint="raise --timeout, or check the server")
+    if isinstance(exc, httpx.ConnectError):
+        return KbError(f"cannot reach {where}: {redact(str(exc)) or 'connection refused'}",
+                       hint="is the server running, and is the URL right?")
+    if isinstance(exc, (httpx.TransportError, OSError)):
+        return KbError(f"the connection to {where} failed: {redact(str(exc)) or type(exc).__name__}",
+                       hint="check the server")
+    return KbError(f"the request to {where} failed: {redact(str(exc)) or type(exc).__name__}")

@@ -44,6 +44,34 @@ def validate(
                                hint="fix the sheets in kb/sheets/ and rebuild with `claimkb import`")
 
 
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="A new (or empty) folder for the knowledge base.")],
+    empty: Annotated[bool, typer.Option("--empty", help="Start with no graphs instead of a copy of the bundled "
+                                        "knowledge base.")] = False,
+) -> None:
+    """Make a working knowledge base you can import into: a copy of the bundled one, or empty.
+
+    The bundled knowledge base is read-only; commands that write (import) need a working one. Commands
+    find the knowledge base in this order: --kb DIR, CLAIMKB_KB, ./kb when it has a graphs/ folder, else
+    the bundled one (read-only).
+
+    Examples:
+
+      claimkb init kb
+
+      claimkb init ~/factchecks --empty
+
+      claimkb import --kb ~/factchecks my-sheet.yaml
+    """
+    from ..api import init as make
+
+    made = make(folder, empty=empty)
+    graphs = len(list((made / "graphs").glob("*.trig")))
+    output.note(f"made the knowledge base {made} ({graphs} graphs); use it with --kb {made} or CLAIMKB_KB={made}"
+                + (" (or from its parent folder, where it is ./kb)" if made.name == "kb" else ""))
+
+
 @app.command("import")
 def import_sheets(
     sheets: Annotated[list[Path], typer.Argument(help="Claim sheets (YAML, CSV, ClaimReview JSON); see docs/sheet-format.md.")],
@@ -82,6 +110,9 @@ def push(
     store: Annotated[Optional[str], typer.Option(
         "--store", envvar="CLAIMKB_STORE", show_default=False,
         help="Graph Store Protocol URL to write to; default for Oxigraph: the endpoint's /store.")] = None,
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="Also delete the server's graphs under the knowledge base's graph namespace that the "
+                        "knowledge base no longer has (without it they are listed as a warning).")] = False,
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
     timeout: TimeoutOpt = 30.0,
@@ -89,22 +120,33 @@ def push(
     """Upload the knowledge base to a SPARQL server, replacing each named graph whole, and verify it.
 
     Each graph is sent with a Graph Store Protocol PUT, so pushing twice leaves the server exactly as
-    pushing once; the triple count of every graph is then read back and compared. Redirects are
-    refused; credentials come from CLAIMKB_USER and CLAIMKB_PASSWORD.
+    pushing once; each is then read back and compared by content (a sha256 over its triples), and the
+    endpoint's default graph must show it. Graphs the server holds under the knowledge base's graph
+    namespace that the knowledge base no longer has are listed (deleted with --prune). Redirects are
+    refused; credentials come from CLAIMKB_USER and CLAIMKB_PASSWORD (Digest or Basic, as the server asks).
 
     Examples:
 
       claimkb push --endpoint http://127.0.0.1:7878/query
 
       \b
-      claimkb push --endpoint http://127.0.0.1:3030/kb/query --store http://127.0.0.1:3030/kb/data
+      claimkb push --endpoint http://127.0.0.1:8890/sparql --store http://127.0.0.1:8890/sparql-graph-crud-auth
+
+      \b
+      claimkb push --endpoint http://127.0.0.1:3030/kb/query --store http://127.0.0.1:3030/kb/data --prune
     """
     if not endpoint:
         raise UsageError("push needs --endpoint (or CLAIMKB_ENDPOINT)", hint="e.g. --endpoint http://127.0.0.1:7878/query")
-    table = open_kb(kb).push(endpoint, store=store, timeout=timeout)
-    output.emit(table, fmt, count=False)
-    total = sum(int(row["sent"]) for row in table)
-    output.note(f"replaced {len(table)} graphs ({total} triples) and verified every count")
+    pushed = open_kb(kb).push(endpoint, store=store, timeout=timeout, prune=prune)
+    output.emit(pushed.records, fmt, count=False)
+    total = sum(int(row["triples"]) for row in pushed.records)
+    output.note(f"replaced {len(pushed.records)} graphs ({total} triples) and verified each by content")
+    for graph in pushed.pruned:
+        output.note(f"deleted stale graph {graph}")
+    if pushed.stale:
+        output.note(f"Warning: the server holds {len(pushed.stale)} graph(s) under the knowledge base's namespace "
+                    f"that it no longer has, and they still change every answer: {', '.join(pushed.stale)}")
+        output.note("Hint: `claimkb push --prune` deletes them")
 
 
 def _day(option: str, value: Optional[str]):
