@@ -2,8 +2,9 @@
 test_readme.py).
 
 Examples run in-process in a scratch folder holding a copy of the bundled knowledge base as ./kb (the
-folder `claimkb` uses when it is there), another as ./scratch-kb, and the seed article as ./article.txt, so
-the writing commands (import, export --out, draft) write only there. Left out, and why:
+folder `claimkb` uses when it is there), another as ./scratch-kb, the seed article as ./article.txt and its
+sheet as ./my-sheet.yaml, with HOME in the scratch folder, so the writing commands (init, import, export
+--out, draft, review, report) write only there. Left out, and why:
 - `claimkb push ...`: needs a SPARQL server; tests/test_contract.py and tests/test_faults.py push to one.
 """
 
@@ -55,6 +56,9 @@ def scratch(tmp_path, monkeypatch):
     copy_kb(tmp_path / "kb")
     copy_kb(tmp_path / "scratch-kb")  # the drafting examples' knowledge base
     (tmp_path / "article.txt").write_bytes((tmp_path / "kb" / "archive" / "D01-seed.txt").read_bytes())
+    (tmp_path / "my-sheet.yaml").write_bytes((tmp_path / "kb" / "sheets" / "D01-seed.yaml").read_bytes())
+    (tmp_path / "home").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "my-query.rq").write_text(
         "PREFIX schema: <http://schema.org/>\nSELECT ?c WHERE { ?c a schema:Claim } ORDER BY ?c LIMIT 3\n",
         encoding="utf-8")
@@ -72,7 +76,8 @@ def test_every_help_example_runs(scratch, example):
     words = shlex.split(example)[1:]
     redirect = words[words.index(">") + 1] if ">" in words else None  # what the shell would write
     for word in words[: words.index(">")] if redirect else words:
-        args += sorted(glob.glob(word)) if "*" in word else [word]  # what the shell would expand
+        word = os.path.expanduser(word)  # what the shell would expand
+        args += sorted(glob.glob(word)) if "*" in word else [word]
     run = run_cli(*args)
     assert run.code == 0, (example, run.err)
     if redirect:
@@ -83,6 +88,8 @@ def test_every_help_example_runs(scratch, example):
         assert os.path.getsize(args[args.index("--out") + 1]) > 0
     elif args[0] in ("import", "review", "report"):
         assert run.err.startswith("wrote "), (example, run.err)
+    elif args[0] == "init":
+        assert run.err.startswith("made the knowledge base ") and (scratch / args[1]).is_dir(), run.err
     elif args[0] == "validate":  # findings on stdout (none on the bundled data), the summary on stderr
         assert "0 violations, 0 warnings" in run.err
     else:

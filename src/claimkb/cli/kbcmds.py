@@ -58,11 +58,11 @@ def init(
 
     Examples:
 
-      claimkb init kb
+      claimkb init my-kb
 
       claimkb init ~/factchecks --empty
 
-      claimkb import --kb ~/factchecks my-sheet.yaml
+      claimkb import --kb scratch-kb my-sheet.yaml
     """
     from ..api import init as make
 
