@@ -1,5 +1,8 @@
 """The comparison tables of a persistent store give the answers the catalogue queries give: disagreements,
-trace and who read from the tables (disk mode) equal the same answers from the queries (memory mode)."""
+trace and who read from the tables (disk mode) equal the same answers from the queries (memory mode);
+every answer the tables store equals the catalogue query's rows (the query is the reference); and the
+figure index the tables hold compares every claim as the finder over the queried figures does, on the
+bundled data, a synthetic corpus and a second one from another seed."""
 
 from __future__ import annotations
 
@@ -10,6 +13,10 @@ import sys
 import pytest
 
 import claimkb
+
+from claimkb.conflicts import Finder, figures_from_rows
+from claimkb.namespaces import XSD
+from claimkb.results import Term
 
 from .helpers import KB, ROOT
 
@@ -32,8 +39,46 @@ def same_answers(disk, memory, values, quantities):
         assert disk.trace(value) == memory.trace(value), value
 
 
+def stored_answers_equal_queries(disk, memory) -> int:
+    """Every answer the tables hold, against the catalogue query run on the store; how many were compared."""
+    db = disk.session.backend.tables.db
+    asked: list[tuple[str, dict]] = []
+    for query, key in db.execute("SELECT query, key FROM answer ORDER BY query, key"):
+        if not key:
+            asked.append((query, {}))
+        elif query == "claims-by-claimant":
+            asked.append((query, {"claimant": Term.iri(key[1:])}))
+        else:
+            asked.append((query, {"claim": [Term.iri(key[1:])]}))
+    claims = [Term.iri(key[1:]) for (key,) in db.execute("SELECT key FROM answer WHERE query = 'claims'")]
+    asked.append(("claims", {"claim": claims}))  # many claims at once, in the query's order
+    for (value,) in db.execute("SELECT DISTINCT value FROM value"):
+        asked.append(("claims-with-value", {"value": Term.literal(value, XSD.decimal)}))
+    assert {name for name, _ in asked} >= {"agents", "claimants", "claims", "claims-by-claimant", "relay-hops",
+                                           "claims-with-value", "date-problems", "quantity-relations"}
+    for name, params in asked:
+        assert disk.session.backend.tables.answer(name, params) is not None, (name, params)
+        assert disk.session.run(name, params) == memory.session.run(name, params), (name, params)
+    return len(asked)
+
+
+def index_equals_finder(disk, memory) -> int:
+    """The tables' figure index against the finder over every comparable figure the store answers with."""
+    index = disk.session.backend.tables.finder()
+    finder = Finder(figures_from_rows(memory.session.run("comparable-values").rows))
+    for claim in finder.of_claim:
+        for shown in (50, 3):
+            (got, got_totals), (want, want_totals) = index.compare(claim, shown), finder.compare(claim, shown)
+            assert [(r, d.first, n, d.figure) for r, d, n in got] == [(r, d.first, n, d.figure) for r, d, n in want]
+            assert got_totals == want_totals, claim
+        assert index.figure(claim) == finder.figure(claim)
+    return len(finder.of_claim)
+
+
 def test_the_tables_answer_as_the_queries_do_on_the_bundled_data(monkeypatch):
     disk, memory = both(monkeypatch, KB)
+    assert stored_answers_equal_queries(disk, memory) > 88
+    assert index_equals_finder(disk, memory) > 50
     same_answers(disk, memory, ["701650", "1307", "1,146", "two-thirds", "9208", "41980"],
                  ["qk:ru-casualties-daily-mean-month", "qk:ru-casualties-cumulative", "qk:ru-territory-gained-week"])
     assert len(disk.disagreements()) > 10
@@ -55,6 +100,22 @@ def test_the_tables_answer_as_the_queries_do_on_a_synthetic_corpus(monkeypatch, 
     same_answers(disk, memory, values, [manifest["quantity"], manifest["conflicts"][0][0]])
     for claim in planted[:6]:
         assert disk.claim(claim) == memory.claim(claim)
+    assert index_equals_finder(disk, memory) > 2000
+
+
+@pytest.mark.slow
+def test_every_stored_answer_is_the_query_answer_on_a_synthetic_corpus(monkeypatch, corpus):
+    disk, memory = both(monkeypatch, corpus[0])
+    assert stored_answers_equal_queries(disk, memory) > 3000
+
+
+def test_the_figure_index_compares_as_the_finder_does_on_another_seed(monkeypatch, tmp_path):
+    out = tmp_path / "kb"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--claims", "1500", "--seed", "20261202",
+                    "--out", str(out)], check=True, capture_output=True, timeout=300)
+    monkeypatch.setenv("CLAIMKB_CACHE", str(tmp_path / "cache"))
+    disk, memory = both(monkeypatch, out)
+    assert index_equals_finder(disk, memory) > 1000
 
 
 def test_a_changed_table_is_refused_not_trusted(monkeypatch, tmp_path):
