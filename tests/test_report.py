@@ -21,6 +21,7 @@ from claimkb.report.markup import expand_offline
 
 from .helpers import ROOT, reviewed_kb, run_cli, snapshot
 
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The report of a reviewed copy of the bundled knowledge base: (kb folder, site folder, stderr)."""

@@ -4,8 +4,8 @@ the bundled context, and schema.org ClaimReview JSON-LD for fact-check consumers
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -96,7 +96,7 @@ def jsonld(quads: Iterable[ox.Quad]) -> dict:
 def _number(term: Term | None):
     if term is None:
         return None
-    from decimal import Decimal, InvalidOperation
+    from decimal import InvalidOperation
 
     text = term.value
     try:

@@ -14,8 +14,17 @@ import typer
 from ..errors import UsageError
 from . import output
 from .context import open_kb
-from .options import (EndpointOpt, Format, FormatOpt, KbOpt, PictureFormat, PictureFormatOpt, RawCellsOpt, TimeoutOpt,
-                      WideOpt)
+from .options import (
+    EndpointOpt,
+    Format,
+    FormatOpt,
+    KbOpt,
+    PictureFormat,
+    PictureFormatOpt,
+    RawCellsOpt,
+    TimeoutOpt,
+    WideOpt,
+)
 
 app = typer.Typer()
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import claims, text as article_text
+from . import claims
+from . import text as article_text
 from .archive import archive_article, document_id, read_article
 from .assemble import Draft, assemble
 

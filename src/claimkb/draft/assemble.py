@@ -10,7 +10,9 @@ from typing import Any
 
 from .. import rules
 from ..model import YARDSTICK
-from . import attribution, candidates, figures, text as article_text, when as dates_in
+from . import attribution, candidates, figures
+from . import text as article_text
+from . import when as dates_in
 from .claims import Candidate, _nearest, _scope
 
 KB_QUANTITY_THRESHOLD = 0.5  # a knowledge-base quantity scoring less is offered, and a new one declared

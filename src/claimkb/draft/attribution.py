@@ -46,7 +46,7 @@ ORG_WORDS = {"ministry", "office", "agency", "authority", "institute", "associat
              "board", "fund", "organisation", "organization", "corporation", "inc", "ltd", "staff", "army",
              "forces", "intelligence", "centre", "center", "foundation", "cabinet", "police", "customs",
              "officials", "wire", "news", "times", "post", "press", "journal", "outlet", "network", "channel",
-             "cell", "network", "exchange", "federation", "society", "league", "club", "team"}
+             "cell", "exchange", "federation", "society", "league", "club", "team"}
 GOVERNMENT_WORDS = {"ministry", "office", "agency", "authority", "institute", "service", "department",
                     "government", "cabinet", "customs", "police", "bureau", "council", "commission"}
 OUTLET_WORDS = {"wire", "news", "times", "post", "press", "journal", "outlet", "reuters", "tribune", "herald",

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import attribution, figures, text as article_text
+from . import attribution, figures
+from . import text as article_text
 
 
 @dataclass

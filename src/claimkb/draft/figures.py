@@ -91,7 +91,7 @@ NOUN_STOP = {
     "did", "does", "it", "its", "their", "his", "her", "the", "a", "an", "this", "these", "those", "more",
     "still", "now", "also", "not", "up", "down", "whom", "whose", "where", "when", "while", "if", "so",
     "believed", "thought", "said", "says", "signing", "remain", "remained", "stuck", "fell", "rose",
-    "waiting", "regularly", "vape", "went", "had", "each", "every", "per", "a", "only", "compared",
+    "waiting", "regularly", "vape", "went", "each", "every", "per", "only", "compared",
     "between", "during", "until", "within", "across", "against", "around", "about", "through", "like",
 }
 LEADING = {"more", "additional", "extra", "new", "further", "other"}

@@ -11,12 +11,13 @@ from typing import Any
 
 import yaml
 
+from .. import rules
 from ..errors import InputError, collect
 from ..limits import MAX_EXPONENT, huge_exponent
 from ..model import (
     AGENT_KINDS,
-    AGGREGATIONS,
     AGENT_TYPES,
+    AGGREGATIONS,
     CARRIAGES,
     COMPARATORS,
     Agent,
@@ -32,10 +33,7 @@ from ..model import (
     Stance,
     TimeRef,
 )
-from .. import rules
 from . import Located, dates, read_input
-
-
 
 R, O, C = "required", "optional", "conditional"
 # Every field a YAML sheet may carry, by section, and whether it is required ("conditional": required in

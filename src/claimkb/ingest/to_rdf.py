@@ -14,8 +14,8 @@ from .. import rules
 from ..errors import InputError
 from ..model import (
     AGENT_KINDS,
-    AGGREGATIONS,
     AGENT_TYPES,
+    AGGREGATIONS,
     CARRIAGES,
     CERTAINTIES,
     COMPARATORS,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .. import answers, rules
+from .. import answers
 from ..conflicts import Finder, figures_from_rows
 from ..records import Claimant, Disagreement, Hop, TracedClaim, value_of
 
