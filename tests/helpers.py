@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
