@@ -326,7 +326,7 @@ def plant(writer: Writer, count: int, manifest: dict) -> int:
         for kind, (aggregations, relations, figures) in PLANTS.items():
             tag = f"syn-plant-{kind.split()[0]}-{n}"
             concepts = [f"{ID}quantity/{tag}-q{i}" for i in range(len(aggregations))]
-            for concept, (aggregation,) in zip(concepts, aggregations):
+            for concept, (aggregation,) in zip(concepts, aggregations, strict=True):
                 shared += [(iri(concept), iri(RDF_TYPE), iri(CKB + "MeasuredQuantity")),
                            (iri(concept), iri(SKOS + "prefLabel"), lit(f"Planted quantity {tag}")),
                            (iri(concept), iri(S + "unitText"), lit("persons")),

@@ -246,7 +246,7 @@ def test_error_paths_exit_with_one_error_line_and_no_data(cli, args, code, line)
     assert run.code == code
     assert run.out == ""
     assert run.err.splitlines()[0] == line
-    assert all(l.startswith("Hint: ") for l in run.err.splitlines()[1:])
+    assert all(hint.startswith("Hint: ") for hint in run.err.splitlines()[1:])
 
 
 def test_a_missing_kb_folder_is_a_clear_error(cli, tmp_path):

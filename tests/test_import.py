@@ -110,7 +110,7 @@ def test_unknown_references_are_reported_with_their_field(cli, kb_copy, tmp_path
         "measures: ru-casualties-daily-mean-month", "measures: vibes"))
     run = cli("import", str(sheet), "--kb", str(kb_copy))
     assert run.code == 1
-    assert [l for l in run.err.splitlines() if l.startswith("Error:")] == [
+    assert [line for line in run.err.splitlines() if line.startswith("Error:")] == [
         f"Error: {sheet}, claim T01-c1.claimant: unknown agent 'nobody'",
         f"Error: {sheet}, claim T01-c2.quantity.measures: unknown quantity 'vibes'",
     ]

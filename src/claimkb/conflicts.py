@@ -25,9 +25,9 @@ from typing import Any
 
 from . import rules
 from .records import Disagreement
+from .results import Term
 
 AGREE_SAME = rules.AGREE  # claims stating the very same figure
-from .results import Term
 
 
 def _value(term: Term | None) -> Any:

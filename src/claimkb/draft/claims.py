@@ -129,7 +129,7 @@ def _statement_clauses(sentence: str, figs, sentence_cues) -> list[tuple[int, in
     out = []
     bounds = [0] + [m.end() for m in re.finditer(r",\s+(?:and\s+|as\s+)?|;\s+|\s+and\s+(?=that\b)", sentence)]
     bounds.append(len(sentence) + 2)
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in zip(bounds, bounds[1:], strict=False):
         b = min(b, len(sentence))
         chunk = sentence[a:b].strip(" ,;.")
         if len(chunk.split()) < 5 or any(a <= f.start < b for f in figs):

@@ -125,7 +125,7 @@ def align_agents(draft: dict, curated: dict, draft_claims, curated_claims, kb_la
             if score >= 0.5:
                 pairs.append((score, did, cid))
     used = set(mapping.values())
-    for score, did, cid in sorted(pairs, reverse=True):
+    for _score, did, cid in sorted(pairs, reverse=True):
         if did in mapping or cid in used:
             continue
         mapping[did] = cid
@@ -255,16 +255,16 @@ def table(scores: list[Score]) -> str:
     names = [s.name for s in scores]
     width = max(len(f) for f in FIELDS + ("figures found", "drafted claims (unmatched)"))
     cols = [max(len(n), 16) for n in names]
-    lines = [" " * width + "  " + "  ".join(n.rjust(w) for n, w in zip(names, cols))]
+    lines = [" " * width + "  " + "  ".join(n.rjust(w) for n, w in zip(names, cols, strict=True))]
     for f in FIELDS:
         cells = []
-        for s, w in zip(scores, cols):
+        for s, w in zip(scores, cols, strict=True):
             right, of = s.counts[f]
             cells.append((f"{right}/{of} {100 * right / of:5.1f}%" if of else "n/a").rjust(w))
         lines.append(f.ljust(width) + "  " + "  ".join(cells))
-    cells = [f"{s.figures_found[0]}/{s.figures_found[1]}".rjust(w) for s, w in zip(scores, cols)]
+    cells = [f"{s.figures_found[0]}/{s.figures_found[1]}".rjust(w) for s, w in zip(scores, cols, strict=True)]
     lines.append("figures found".ljust(width) + "  " + "  ".join(cells))
-    cells = [f"{s.drafted} ({s.unmatched_drafts})".rjust(w) for s, w in zip(scores, cols)]
+    cells = [f"{s.drafted} ({s.unmatched_drafts})".rjust(w) for s, w in zip(scores, cols, strict=True)]
     lines.append("drafted claims (unmatched)".ljust(width) + "  " + "  ".join(cells))
     return "\n".join(lines) + "\n"
 

@@ -35,7 +35,7 @@ from ..model import (
 )
 from . import Located, dates, read_input
 
-R, O, C = "required", "optional", "conditional"
+R, O, C = "required", "optional", "conditional"  # noqa: E741 - one letter each keeps the tables below legible
 # Every field a YAML sheet may carry, by section, and whether it is required ("conditional": required in
 # some cases, which docs/sheet-format.md states). The reader refuses any other field, and a test keeps the
 # field tables of docs/sheet-format.md equal to this one.

@@ -44,7 +44,7 @@ def archive_html(folder: Path | None, anchors: list[Anchor], claim_name: Callabl
         spans.append((start, start + len(a.exact or ""), claim_name(a.claim)))
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     out = []
-    for begin, end in zip(cuts, cuts[1:]):
+    for begin, end in zip(cuts, cuts[1:], strict=False):
         for s, _, name in spans:
             if s == begin:
                 out.append(f'<a class="qref" id="q-{name}" href="../claims/{name}.html" data-label="{esc(name)}" '
