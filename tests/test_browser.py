@@ -19,7 +19,8 @@ from .helpers import ROOT, reviewed_kb, run_cli
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SCREENSHOTS = Path(os.environ.get("CLAIMKB_SCREENSHOTS", ROOT / "build" / "browser-test"))
 
-LINKS = """Array.from(document.querySelectorAll('a[href]')).map(a => new URL(a.getAttribute('href'), document.baseURI).href)"""
+LINKS = ("Array.from(document.querySelectorAll('a[href]'))"
+         ".map(a => new URL(a.getAttribute('href'), document.baseURI).href)")
 IDS = "Array.from(document.querySelectorAll('[id]')).map(e => e.id)"
 PICTURE = """(() => { const s = document.querySelector('svg.chain'); if (!s) return null;
   const r = s.getBoundingClientRect(); return [r.width, r.height, s.querySelectorAll('g.claim').length]; })()"""

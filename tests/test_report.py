@@ -285,7 +285,8 @@ def test_long_lists_are_cut_into_pages(built, tmp_path, cli):
     assert cli("report", str(out), "--kb", str(kb_dir), "--page-size", "7").code == 0
     claims = len(claimkb.open(kb_dir).timeline())
     pages_ = -(-claims // 7)
-    assert (out / "claims" / f"page-{pages_}.html").is_file() and not (out / "claims" / f"page-{pages_ + 1}.html").exists()
+    assert (out / "claims" / f"page-{pages_}.html").is_file()
+    assert not (out / "claims" / f"page-{pages_ + 1}.html").exists()
     for path in (out / "claims").glob("page-*.html"):
         assert path.read_text(encoding="utf-8").count('<tr><td><a href="../claims/') <= 7
 

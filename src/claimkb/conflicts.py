@@ -59,7 +59,8 @@ def figures_from_rows(rows: list[dict[str, Term]]) -> list[rules.Figure]:
             low=low, high=high, implied_low=implied_low, implied_high=implied_high, value=_dec(r.get("value")),
             series=frozenset(row["claimant"].value for row in group if "claimant" in row),
             quantity=r["quantity"].value, unit=unit,
-            text=rules.figure_text(written, comparator, unit, low, high) if written else (_value(r.get("value")) or "")))
+            text=(rules.figure_text(written, comparator, unit, low, high) if written
+                  else (_value(r.get("value")) or ""))))
     return out
 
 
@@ -311,7 +312,8 @@ def arithmetic(figures: list[rules.Figure], relations: list[tuple[str, str, str]
         for average in by_quantity[average_q]:
             for total in by_quantity[total_q]:
                 if rules.same_window(average.window, total.window):
-                    record(rules.AVERAGE_TIMES_DAYS, average_q, average, total, rules.average_times_days(average, total))
+                    record(rules.AVERAGE_TIMES_DAYS, average_q, average, total,
+                           rules.average_times_days(average, total))
     for total_q, part_qs in sorted(parts.items()):
         for total in by_quantity[total_q]:
             for claimant in sorted(total.series):

@@ -99,7 +99,8 @@ def hedge_words(as_written: str | None, comparator: str | None) -> str:
         return ""
     lowered = " ".join((as_written or "").split()).lower()
     for mark in _COMPARATOR_MARKS.get(name, ()):
-        if lowered.startswith(mark) and mark[0].isalpha() and (len(lowered) == len(mark) or not lowered[len(mark)].isalpha()):
+        if lowered.startswith(mark) and mark[0].isalpha() and (
+                len(lowered) == len(mark) or not lowered[len(mark)].isalpha()):
             return mark
     return comparator_words(name)
 

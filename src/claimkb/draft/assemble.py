@@ -183,7 +183,8 @@ def assemble(kb, article, raw, found: list[Candidate], agents, author, quantitie
     document["certainty"] = "medium"
     document["archive"] = archive
     document["archive_sha256"] = hashlib.sha256(raw).hexdigest()
-    document["review"] = {"guessed": ["title", "kind", "certainty"] + (["publisher"] if "publisher" in document else [])}
+    document["review"] = {
+        "guessed": ["title", "kind", "certainty"] + (["publisher"] if "publisher" in document else [])}
     sheet: dict[str, Any] = {"document": document}
     if recorded_on is not None:
         sheet["curation"] = {"recorded_on": recorded_on.isoformat()}

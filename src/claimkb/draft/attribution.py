@@ -341,7 +341,8 @@ class Agents:
         if best is not None and score >= 0.6:
             guess = self.by_id.get(best["agent"]) or AgentGuess(
                 best["agent"], best["label"], KB_KINDS.get(best["kind"], "unclassified"),
-                "person" if KB_KINDS.get(best["kind"]) == "politician" and len(best["label"].split()) <= 3 else "organization",
+                ("person" if KB_KINDS.get(best["kind"]) == "politician" and len(best["label"].split()) <= 3
+                 else "organization"),
                 new=False)
             self.by_id[guess.id] = guess
             return self._use(guess, f"{raw!r} matches {best['label']!r} in the knowledge base ({score:.2f})", raw)
@@ -357,7 +358,8 @@ class Agents:
             self.phrases.append((guess.id, said))
         return guess
 
-    def new(self, phrase: str, role: str | None = None, hint: str | None = None, agent_id: str | None = None) -> AgentGuess:
+    def new(self, phrase: str, role: str | None = None, hint: str | None = None,
+            agent_id: str | None = None) -> AgentGuess:
         label = _label(phrase, role)
         base = agent_id or slug(re.sub(r"^(?:the)\s+", "", phrase, flags=re.IGNORECASE))
         ident, n = base, 2
@@ -389,7 +391,8 @@ def guess_kind(phrase: str, role: str | None = None, hint: str | None = None) ->
         return "news-outlet", "organization"
     if "officials" in words:
         return "anonymous-officials", "organization"
-    if everything & {"polling", "pollster", "poll"} or (set(words) & {"research"} and not set(words) & GOVERNMENT_WORDS):
+    if everything & {"polling", "pollster", "poll"} or (
+            set(words) & {"research"} and not set(words) & GOVERNMENT_WORDS):
         return "pollster" if everything & {"polling", "pollster", "poll"} else "research-group", "organization"
     if set(words) & GOVERNMENT_WORDS:
         return "third-party-government", "government-organization"

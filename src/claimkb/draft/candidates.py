@@ -216,10 +216,12 @@ def text_relay_candidates(kb, *, claimant: str | None, quotation: str | None, te
     agents = [(claimant, "same claimant")]
     for row in kb.session.run("related-agents", {"agent": Term.iri(_agent(claimant))}).rows:
         other = row["related"].value.rsplit("/", 1)[-1]
-        agents.append((other, f"claimant's {'parent organisation' if row['relation'].value == 'parent' else 'sub-organisation'} {other}"))
+        kin = "parent organisation" if row["relation"].value == "parent" else "sub-organisation"
+        agents.append((other, f"claimant's {kin} {other}"))
     rows = []
     for agent, relation in agents:
-        rows += [(row, relation) for row in kb.session.run("claims-by-claimant", {"claimant": Term.iri(_agent(agent))}).rows]
+        rows += [(row, relation)
+                 for row in kb.session.run("claims-by-claimant", {"claimant": Term.iri(_agent(agent))}).rows]
     mine = words(quotation or text)
     out = []
     for row, relation in rows:

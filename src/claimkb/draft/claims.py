@@ -111,7 +111,8 @@ def find(kb, article: article_text.Article, doc_id: str, publisher: str | None):
         if quotes and made:
             previous_quoted = made[-1]
         elif not quotes:
-            previous_quoted = None if s.paragraph != (previous_quoted.sentence.paragraph if previous_quoted else -1) else previous_quoted
+            previous_paragraph = previous_quoted.sentence.paragraph if previous_quoted else -1
+            previous_quoted = None if s.paragraph != previous_paragraph else previous_quoted
 
     return found, agents, author, quantities
 
@@ -163,7 +164,8 @@ def _author(agents: attribution.Agents, doc_id: str, outlet: str | None, publish
     """The agent of the article's own voice: --publisher, the outlet its dateline names, or an author agent."""
     if publisher and any(k["agent"] == publisher for k in agents.known):
         label = next(k["label"] for k in agents.known if k["agent"] == publisher)
-        kind = next(attribution.KB_KINDS.get(k["kind"], "unclassified") for k in agents.known if k["agent"] == publisher)
+        kind = next(attribution.KB_KINDS.get(k["kind"], "unclassified")
+                    for k in agents.known if k["agent"] == publisher)
         guess = attribution.AgentGuess(publisher, label, kind, new=False,
                                        how=f"the article's own voice: --publisher names {publisher!r}")
         agents.by_id[publisher] = guess

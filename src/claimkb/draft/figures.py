@@ -229,8 +229,8 @@ def _share_unit(sentence: str, start: int, end: int) -> str | None:
     m = re.match(r"\s+(?:[A-Z][\w’'-]*\s+)*([a-z][\w’'-]*s)\b", after)
     if m and m[1].lower() not in NOUN_STOP:
         return f"share of {m[1]}"
-    m = re.search(r"\bshare of ((?:[A-Z][\w’'-]*’s\s+|[A-Z][\w'-]*'s\s+)?[\w’' -]+?)\s+(?:has|have|had|is|was|fell|rose)\b",
-                  sentence[:start])
+    m = re.search(r"\bshare of ((?:[A-Z][\w’'-]*’s\s+|[A-Z][\w'-]*'s\s+)?[\w’' -]+?)"
+                  r"\s+(?:has|have|had|is|was|fell|rose)\b", sentence[:start])
     if m:
         return f"share of {m[1]}"
     return None
@@ -297,7 +297,8 @@ def find(sentence: str) -> list[Figure]:
         if _taken(taken, m.start(), m.end()):
             continue
         word = m["word"].lower()
-        n = MULTIPLES.get(word) or (int(m["n"]) if m["n"] and m["n"].isdigit() else WORD_NUMBERS.get((m["n"] or "").lower()))
+        n = MULTIPLES.get(word) or (int(m["n"]) if m["n"] and m["n"].isdigit()
+                                    else WORD_NUMBERS.get((m["n"] or "").lower()))
         if not n:
             continue
         fig = Figure(m.start(), m.end(), m[0], Fraction(n), words=True)

@@ -85,7 +85,8 @@ def load(path: Path, recorded_on: date | None = None) -> list[Sheet]:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise InputError("the JSON holds a lone surrogate (an escape from \\ud800 to \\udfff), which is not "
-                         "a character", file=file, hint="write the character itself, or both halves of its escape") from None
+                         "a character", file=file,
+                         hint="write the character itself, or both halves of its escape") from None
     items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise InputError("expected a ClaimReview object, a list of them, or an @graph", file=file)

@@ -30,8 +30,8 @@ from . import Located, read_input
 DOCUMENT = ("document", "title", "kind", "publisher", "url", "published", "certainty", "archive",
             "recorded_on", "recorded_by")
 CLAIM = ("claim", "text", "claimant", "carriage", "cue", "quote", "quotation", "hedge", "note", "value",
-         "as_written", "unit", "comparator", "quantity", "min", "max", "asserted", "period", "as_of", "relays", "primary_source", "first_appearance",
-         "claim_url", "after_publication")
+         "as_written", "unit", "comparator", "quantity", "min", "max", "asserted", "period", "as_of", "relays",
+         "primary_source", "first_appearance", "claim_url", "after_publication")
 
 
 WORDS = {"title", "text", "quote", "quotation", "hedge", "note", "cue", "as_written"}

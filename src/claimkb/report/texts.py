@@ -81,7 +81,8 @@ def _locate(text: str, a: Anchor) -> int | None:
     exact = a.exact or ""
     if not exact:
         return None
-    if a.start is not None and text[a.start:a.start + len(exact)] == exact and (a.end is None or a.end == a.start + len(exact)):
+    if (a.start is not None and text[a.start:a.start + len(exact)] == exact
+            and (a.end is None or a.end == a.start + len(exact))):
         return a.start
     context = (a.prefix or "") + exact + (a.suffix or "")
     first = text.find(context)
