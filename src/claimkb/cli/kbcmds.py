@@ -1,7 +1,6 @@
 """Commands that check, change or move the knowledge base: validate, import, review, export, report, push."""
 
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -11,7 +10,7 @@ from ..errors import UsageError, ValidationFailed
 from ..formats import EXPORT_FORMATS
 from . import output
 from .context import open_kb
-from .options import EndpointOpt, Format, FormatOpt, KbOpt, TimeoutOpt
+from .options import EndpointOpt, Format, FormatOpt, KbOpt, TimeoutOpt, choice_enum
 
 app = typer.Typer()
 
@@ -217,7 +216,7 @@ def review(
     output.note(f"wrote {written.path} (review:{written.review} by {who})")
 
 
-ExportFormat: Any = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)
+ExportFormat: Any = choice_enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, __name__)
 
 
 @app.command()
