@@ -69,7 +69,8 @@ def prepare(kb_dir: Path, claim: str, *, rating: str, url: str, author: str, exp
                          hint="move that file away, or review another claim")
     store = agent_files.load_graphs(kb_dir, {name})
     node = claim_iri(claim_id)
-    texts = [q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(SCHEMA.text), None, None)]
+    texts = [q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(SCHEMA.text), None, None)
+             if not isinstance(q.object, ox.Triple)]
     is_claim = any(True for _ in store.quads_for_pattern(node, ox.NamedNode(RDF.type), ox.NamedNode(SCHEMA.Claim),
                                                          None))
     if not is_claim or not texts:
