@@ -19,7 +19,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from ..errors import InputError, collect
 from ..limits import MAX_EXPONENT, decimal_in_range, huge_exponent, json_depth
@@ -117,6 +117,14 @@ def _json_number(token: str) -> float:
 
 def _json_constant(token: str) -> float:
     raise ValueError(f"{token} is not a JSON number")
+
+
+@overload
+def _text(obj: dict, key: str, where: str, file: str, *, required: Literal[True]) -> str: ...
+
+
+@overload
+def _text(obj: dict, key: str, where: str, file: str, *, required: bool = False) -> str | None: ...
 
 
 def _text(obj: dict, key: str, where: str, file: str, *, required: bool = False) -> str | None:
