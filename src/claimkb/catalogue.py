@@ -77,10 +77,11 @@ def _header(text: str) -> dict[str, object]:
                 fields[current] = value
         elif current and body.startswith("   "):
             item = body.strip()
-            if isinstance(fields.get(current), dict) and (pm := re.match(r"^(\w+):\s*(.*)$", item)):
-                fields[current][pm[1]] = pm[2]
-            elif isinstance(fields.get(current), list):
-                fields[current].append(item)
+            entry = fields.get(current)
+            if isinstance(entry, dict) and (pm := re.match(r"^(\w+):\s*(.*)$", item)):
+                entry[pm[1]] = pm[2]
+            elif isinstance(entry, list):
+                entry.append(item)
     return fields
 
 
@@ -138,8 +139,8 @@ class Catalogue:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", name) or not path.is_file():
             from .suggest import hint
 
-            known = self.names() + [f"checks/{n}" for n in self.check_names()]
-            raise UsageError(f"no query named {name!r}", hint=hint(name, known, "see `claimkb query list`"))
+            names = self.names() + [f"checks/{n}" for n in self.check_names()]
+            raise UsageError(f"no query named {name!r}", hint=hint(name, names, "see `claimkb query list`"))
         query = self._parsed[name] = parse_query_file(path, name)
         return query
 

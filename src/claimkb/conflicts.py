@@ -106,10 +106,10 @@ class _Bounds:
         def high(d: Distinct) -> Decimal | None:
             return d.figure.implied_high if implied else d.figure.high
 
-        self.by_low = sorted((d for d in items if low(d) is not None), key=low)
-        self.lows = [low(d) for d in self.by_low]
-        self.by_high = sorted((d for d in items if high(d) is not None), key=high)
-        self.highs = [high(d) for d in self.by_high]
+        lows = sorted(((v, d) for d in items if (v := low(d)) is not None), key=lambda pair: pair[0])
+        self.by_low, self.lows = [d for _, d in lows], [v for v, _ in lows]
+        highs = sorted(((v, d) for d in items if (v := high(d)) is not None), key=lambda pair: pair[0])
+        self.by_high, self.highs = [d for _, d in highs], [v for v, _ in highs]
         self.low, self.high = low, high
 
     def above(self, value: Decimal | None) -> list[Distinct]:
