@@ -140,6 +140,7 @@ def find_cues(sentence: str) -> list[Cue]:
             r"\s+(?:(?:Dr|Mr|Mrs|Ms|Prof|Sir)\.?\s+)?[A-Z]", after)
         if inverted:
             name = re.match(r"\s+([^,.;]+)(?:,\s*([^,.;]+))?", after)
+            assert name is not None  # `inverted` found a space and a capital (or a title) at the start of `after`
             cues.append(Cue(m.start(), m.end(), m[0], "inverted", name[1].strip(),
                             role=name[2].strip() if name[2] else None))
         else:

@@ -172,13 +172,13 @@ def _author(agents: attribution.Agents, doc_id: str, outlet: str | None, publish
         return guess
     name = publisher or outlet
     if name:
-        guess = agents.resolve(name, hint="news outlet")
-        if guess is not None:
-            guess.how = f"the article's own voice: {'--publisher' if publisher else 'its dateline'} names {name!r}"
-            if guess.new:
-                guess.kind, guess.type = "news-outlet", "organization"
+        named = agents.resolve(name, hint="news outlet")
+        if named is not None:
+            named.how = f"the article's own voice: {'--publisher' if publisher else 'its dateline'} names {name!r}"
+            if named.new:
+                named.kind, named.type = "news-outlet", "organization"
             agents.recent.clear()
-            return guess
+            return named
     ident = f"{doc_id.lower()}-author"
     for known in agents.known:
         if known["agent"] == ident:

@@ -23,13 +23,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..ingest import sheet as sheet_reader
 from .attribution import _tokens
 from .sheet import accept
+
+if TYPE_CHECKING:
+    from .assemble import Draft
 
 FIELDS = ("statement found", "value", "comparator", "unit", "claimant", "carriage", "asserted date", "period",
           "quote anchor", "quotation exact", "relay ranked first")
@@ -154,7 +157,7 @@ def score(name: str, draft: dict, curated_path: Path, article: str, kb_labels: d
 
     d_info = [(c, *spans(c)) for c in drafted.claims]
     c_info = [(c, *spans(c)) for c in curated.claims]
-    matched: dict[str, object] = {}
+    matched: dict[str, tuple] = {}  # curated claim id -> (drafted claim, its anchor, its figure)
     taken: set[str] = set()
 
     def value_of(q):
@@ -206,7 +209,7 @@ def score(name: str, draft: dict, curated_path: Path, article: str, kb_labels: d
         d = pick[0] if pick else None
         tally("statement found", d is not None, cur.id)
         if cur.quantity:
-            if d is not None and d.quantity and _overlap(fig, pick[2]) > 0:
+            if pick and d is not None and d.quantity and _overlap(fig, pick[2]) > 0:
                 found_figures += 1
             q, dq = cur.quantity, (d.quantity if d is not None else None)
             tally("value", dq is not None and value_of(q) == value_of(dq), cur.id,
@@ -280,7 +283,7 @@ def article_sheets(folder: Path) -> list[tuple[str, Path, Path, str]]:
 
 
 def evaluate(kb_dir: Path, articles: list[tuple[str, Path, Path, str]],
-             open_kb: Callable[[Path], Any]) -> list[tuple[Score, object]]:
+             open_kb: Callable[[Path], Any]) -> list[tuple[Score, Draft]]:
     """Draft each article against a scratch copy of the knowledge base at `kb_dir` without the article's
     own graph (so that the draft cannot copy its curated claims), and score it. `articles` lists
     (name, text file, curated sheet, publication date); `open_kb` opens a knowledge base folder

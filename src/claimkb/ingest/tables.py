@@ -134,8 +134,8 @@ def _claim(cells: dict[str, str], line: int) -> Located:
             period.lines.update({"cumulative": line, "as_of": line})
         claim["period"] = period
     if "value" in cells or "min" in cells or "max" in cells:
-        quantity = {key: cells[key] for key in ("value", "as_written", "unit", "comparator", "min", "max")
-                    if key in cells}
+        quantity: dict[str, str] = {key: cells[key] for key in ("value", "as_written", "unit", "comparator", "min",
+                                                                "max") if key in cells}
         if "quantity" in cells:
             quantity["measures"] = cells["quantity"]
         claim["quantity"] = _located(quantity, line)
