@@ -76,7 +76,8 @@ def vocabulary(cases: list[dict], known_agents: set[str]) -> str:
 def sheet(case: dict, figure: dict) -> dict:
     """One figure of a case as a claim sheet: its own document, dated as the case says."""
     published = figure["published"]
-    claim: dict = {"id": claim_id(case["id"], figure["id"]), "text": f"Evaluation figure {figure['id']} of {case['id']}.",
+    claim: dict = {"id": claim_id(case["id"], figure["id"]),
+                   "text": f"Evaluation figure {figure['id']} of {case['id']}.",
                    "claimant": figure["claimant"], "carriage": "own-voice", "asserted": figure["asserted"]}
     if figure.get("period"):
         claim["period"] = figure["period"]

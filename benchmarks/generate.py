@@ -175,7 +175,8 @@ def generate(claims: int, seed: int, out: Path) -> dict:
         publisher = rng.choice(primaries if primary else outlets)
         triples = [(iri(doc), iri(RDF_TYPE), iri(S + "CreativeWork")), (iri(doc), iri(S + "headline"),
                     lit(f"Synthetic document {doc_no}")),
-                   (iri(doc), iri(CKB + "documentKind"), iri(CKB + ("OfficialDailyReport" if primary else "NewsArticleKind"))),
+                   (iri(doc), iri(CKB + "documentKind"),
+                    iri(CKB + ("OfficialDailyReport" if primary else "NewsArticleKind"))),
                    (iri(doc), iri(S + "publisher"), iri(publisher)),
                    (iri(doc), iri(S + "datePublished"), lit(day(published), XSD + "date")),
                    (iri(graph), iri(RDF_TYPE), iri(CKB + "ClaimGraph")), (iri(graph), iri(S + "about"), iri(doc))]
@@ -233,7 +234,8 @@ def generate(claims: int, seed: int, out: Path) -> dict:
                     rival = {**record, "claim": claim + "-rival", "value": value // 3 + 1, "comparator": "exactly"}
                     rc = iri(rival["claim"])
                     rival["author"] = rng.choice([p for p in primaries if p != publisher])
-                    triples += [(rc, iri(RDF_TYPE), iri(S + "Claim")), (rc, iri(DCT + "identifier"), lit(claim_id + "-rival")),
+                    triples += [(rc, iri(RDF_TYPE), iri(S + "Claim")),
+                                (rc, iri(DCT + "identifier"), lit(claim_id + "-rival")),
                                 (rc, iri(S + "appearance"), iri(doc)), (rc, iri(CKB + "assertedAt"), iri(asserted)),
                                 (rc, iri(CKB + "noAnchorReason"), lit("synthetic")),
                                 (rc, iri(S + "author"), iri(rival["author"])),
@@ -284,7 +286,8 @@ def generate(claims: int, seed: int, out: Path) -> dict:
     manifest["documents"] = doc_no
     manifest["affected"] = sorted([list(group) for group in affected])
     # a typical figure to trace (relayed by a handful of outlets), and a story many outlets picked up
-    typical = next((v for v in candidates if 10 <= carriers[v] <= 30), candidates[0] if candidates else recent[0]["value"])
+    typical = next((v for v in candidates if 10 <= carriers[v] <= 30),
+                   candidates[0] if candidates else recent[0]["value"])
     manifest["trace_value"], manifest["trace_claims"] = typical, carriers.get(typical, 0)
     popular = (trace_pick or recent[0])["value"]
     manifest["popular_value"], manifest["popular_claims"] = popular, carriers.get(popular, 0)
@@ -301,9 +304,12 @@ def generate(claims: int, seed: int, out: Path) -> dict:
 # kind -> (aggregation of each quantity, relations, figures: (quantity index, value, comparator, window, flow))
 # Each plant has quantities of its own, so it can meet nothing else; windows are day offsets from START.
 PLANTS = {
-    rules.BEYOND: ([["PointInTime"]], [], [(0, 200, "more-than", (100, 100), False), (0, 1146, "exactly", (100, 100), False)]),
-    rules.PART_EXCEEDS: ([["PeriodTotal"]], [], [(0, 1010, "exactly", (100, 130), True), (0, 1530, "exactly", (100, 126), True)]),
-    rules.FALLS: ([["Cumulative"]], [], [(0, 5010, "exactly", (100, 100), False), (0, 4020, "exactly", (103, 103), False)]),
+    rules.BEYOND: ([["PointInTime"]], [],
+                   [(0, 200, "more-than", (100, 100), False), (0, 1146, "exactly", (100, 100), False)]),
+    rules.PART_EXCEEDS: ([["PeriodTotal"]], [],
+                         [(0, 1010, "exactly", (100, 130), True), (0, 1530, "exactly", (100, 126), True)]),
+    rules.FALLS: ([["Cumulative"]], [],
+                  [(0, 5010, "exactly", (100, 100), False), (0, 4020, "exactly", (103, 103), False)]),
     rules.AVERAGE_TIMES_DAYS: ([["DailyAverage"], ["PeriodTotal"]], [(0, "dailyAverageOf", 1)],
                                [(0, 107, "exactly", (100, 129), True), (1, 5010, "exactly", (100, 129), True)]),
     rules.PARTS_VS_TOTAL: ([["Cumulative"], ["Cumulative"], ["Cumulative"]], [(0, "sumOf", 1), (0, "sumOf", 2)],
@@ -326,7 +332,7 @@ def plant(writer: Writer, count: int, manifest: dict) -> int:
         for kind, (aggregations, relations, figures) in PLANTS.items():
             tag = f"syn-plant-{kind.split()[0]}-{n}"
             concepts = [f"{ID}quantity/{tag}-q{i}" for i in range(len(aggregations))]
-            for concept, (aggregation,) in zip(concepts, aggregations):
+            for concept, (aggregation,) in zip(concepts, aggregations, strict=True):
                 shared += [(iri(concept), iri(RDF_TYPE), iri(CKB + "MeasuredQuantity")),
                            (iri(concept), iri(SKOS + "prefLabel"), lit(f"Planted quantity {tag}")),
                            (iri(concept), iri(S + "unitText"), lit("persons")),
@@ -339,7 +345,8 @@ def plant(writer: Writer, count: int, manifest: dict) -> int:
                 claim = f"{ID}claim/{tag}-c{k}"
                 claims.append(claim)
                 triples += _claim(claim, doc, agent, f"Planted figure {value:,}.")
-                triples += figure_triples(claim, concepts[q], "persons", value, comparator, (day(first), day(last)), flow)
+                triples += figure_triples(claim, concepts[q], "persons", value, comparator, (day(first), day(last)),
+                                          flow)
             writer.document(graph, triples, len(figures))
             made += len(figures)
             planted.setdefault(kind, []).append(claims)
@@ -355,7 +362,8 @@ def plant(writer: Writer, count: int, manifest: dict) -> int:
                        (iri(concept), iri(S + "unitText"), lit("persons")),
                        (iri(concept), iri(CKB + "aggregation"), iri(CKB + "PeriodTotal"))]
             triples += _claim(claim, doc, agent, "Planted figure 501.")
-            triples += figure_triples(claim, concept, "persons", 501, "exactly", (day(period_end - 5), day(period_end)), True)
+            triples += figure_triples(claim, concept, "persons", 501, "exactly",
+                                      (day(period_end - 5), day(period_end)), True)
             writer.document(graph, triples, 1)
             made += 1
             planted.setdefault(kind, []).append([claim])

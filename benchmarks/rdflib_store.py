@@ -30,7 +30,7 @@ class RdflibBackend:
         rows = []
         for solution in result:
             row = {}
-            for name, value in zip(variables, solution):
+            for name, value in zip(variables, solution, strict=True):
                 if value is not None:
                     row[name] = _term(value)
             rows.append(row)

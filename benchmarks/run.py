@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -240,7 +241,7 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
             if engine == "rdflib":
                 started = time.perf_counter()
                 try:
-                    count = limited(cap, lambda: answer(kb, question, manifest))
+                    count = limited(cap, partial(answer, kb, question, manifest))
                 except StepTimeout:
                     emit(question=question, timeout=cap)
                     continue
@@ -261,7 +262,7 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
                     continue
                 cold = statistics.median(runs)
                 try:  # the first in-process answer warms this process
-                    count = limited(cap, lambda: answer(kb, question, manifest))
+                    count = limited(cap, partial(answer, kb, question, manifest))
                 except (StepTimeout, KbError):
                     emit(question=question, timeout=cap)
                     continue
@@ -269,7 +270,7 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
             try:
                 for _ in range(3):
                     started = time.perf_counter()
-                    again = limited(cap, lambda: answer(kb, question, manifest))
+                    again = limited(cap, partial(answer, kb, question, manifest))
                     warm.append(time.perf_counter() - started)
                     assert again == count
                     if warm[-1] > 5:

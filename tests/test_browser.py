@@ -19,7 +19,8 @@ from .helpers import ROOT, reviewed_kb, run_cli
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SCREENSHOTS = Path(os.environ.get("CLAIMKB_SCREENSHOTS", ROOT / "build" / "browser-test"))
 
-LINKS = """Array.from(document.querySelectorAll('a[href]')).map(a => new URL(a.getAttribute('href'), document.baseURI).href)"""
+LINKS = ("Array.from(document.querySelectorAll('a[href]'))"
+         ".map(a => new URL(a.getAttribute('href'), document.baseURI).href)")
 IDS = "Array.from(document.querySelectorAll('[id]')).map(e => e.id)"
 PICTURE = """(() => { const s = document.querySelector('svg.chain'); if (!s) return null;
   const r = s.getBoundingClientRect(); return [r.width, r.height, s.querySelectorAll('g.claim').length]; })()"""
@@ -122,7 +123,7 @@ def test_quotes_are_highlighted_where_the_selectors_say(browser, site):
         claim = row["claim"].value.rsplit("/", 1)[1]
         spans = shown[claim]
         assert (spans[0][0], spans[-1][1]) == (int(row["start"].value), int(row["end"].value)), claim
-        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:])), claim
+        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False)), claim
     print(f"{len(rows)} anchored quotes highlighted at their selectors in {len(documents)} documents")
 
 

@@ -88,7 +88,8 @@ def test_who_lists_claimants_with_kinds_and_counts(cli):
     run = cli("who", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(run.out)))
     by_label = {r["label"]: r for r in rows}
-    assert by_label["General Staff of the Armed Forces of Ukraine"]["claims"] == str(CLAIMS_BY_CLAIMANT["ua-general-staff"])
+    assert (by_label["General Staff of the Armed Forces of Ukraine"]["claims"]
+            == str(CLAIMS_BY_CLAIMANT["ua-general-staff"]))
     assert by_label["Unattributed"]["kind"] == "unattributed"
     assert by_label["Unattributed"]["claims"] == "2"
     total = sum(int(r["claims"]) for r in rows)
@@ -213,7 +214,8 @@ ERRORS = [
     (["query", "run", "claims-with-value", "-p", "value=abc"], 2,
      "Error: parameter value (decimal): 'abc' is not a decimal number"),
     (["query", "run", "claims", "-p", "value"], 2, "Error: parameter 'value' is not key=value"),
-    (["query", "run", "claims-with-value", "-p", "value=1", "-p", "value=2"], 2, "Error: parameter 'value' is given twice"),
+    (["query", "run", "claims-with-value", "-p", "value=1", "-p", "value=2"], 2,
+     "Error: parameter 'value' is given twice"),
     (["query", "run", "relay-hops", "-p", "claim=not an iri"], 2,
      "Error: parameter claim (iri): 'not an iri' is not an IRI"),
     (["query", "run", "relay-hops", "-p", "changed=maybe"], 2,
@@ -246,7 +248,7 @@ def test_error_paths_exit_with_one_error_line_and_no_data(cli, args, code, line)
     assert run.code == code
     assert run.out == ""
     assert run.err.splitlines()[0] == line
-    assert all(l.startswith("Hint: ") for l in run.err.splitlines()[1:])
+    assert all(hint.startswith("Hint: ") for hint in run.err.splitlines()[1:])
 
 
 def test_a_missing_kb_folder_is_a_clear_error(cli, tmp_path):

@@ -82,7 +82,8 @@ def test_a_figure_gets_a_unit_from_the_words_around_it(sentence, unit):
      "according", "the Harbour Statistics Office"),
     ("Ukraine’s defence ministry revealed on November 5 that losses rose.", "verb", "Ukraine’s defence ministry"),
     ("“We will not unload a single box,” said Tobin Aske, general secretary of the union.", "inverted", "Tobin Aske"),
-    ("Brightline Research, a polling firm, estimated earlier this month that 35% agree.", "verb", "Brightline Research"),
+    ("Brightline Research, a polling firm, estimated earlier this month that 35% agree.", "verb",
+     "Brightline Research"),
     ("Councillor Mara Quint, whose ward lost its bridge, said the toll was 23.", "verb", "Councillor Mara Quint"),
     ("The cabinet is thought to be preparing a fund.", "hearsay", None),
 ])
@@ -92,7 +93,8 @@ def test_attribution_cues_name_their_claimant(sentence, kind, phrase):
 
 
 def test_an_adjective_and_a_done_deed_are_not_reporting_verbs():
-    assert attribution.find_cues("Shops lost an estimated 12 million korun, the chamber estimated.")[0].phrase == "the chamber"
+    cues = attribution.find_cues("Shops lost an estimated 12 million korun, the chamber estimated.")
+    assert cues[0].phrase == "the chamber"
     assert attribution.find_cues("Misk's operators said they had added extra shifts.")[-1].words == "said"
 
 
@@ -158,7 +160,8 @@ def test_the_draft_from_the_checkout_without_kb_option_is_the_documented_command
     run = cli("draft", "kb/archive/D01-seed.txt", "--published", "2024-11-05", "--recorded-on", "2026-12-02")
     assert run.code == 0, run.err
     assert run.out.startswith("# Draft claim sheet written by `claimkb draft` from archive/D01-seed.txt")
-    assert "note: document D01-seed is already in the knowledge base; importing this sheet replaces its graph" in run.err
+    assert ("note: document D01-seed is already in the knowledge base; importing this sheet replaces its graph"
+            in run.err)
     assert snapshot(ROOT / "kb") == before
     sheet = yaml.safe_load(run.out)
     relayed = {r["claim"] for c in sheet["claims"] for r in c.get("relays", [])}

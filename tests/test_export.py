@@ -149,7 +149,7 @@ def test_csv_errors_name_the_row_and_field(cli, kb_copy, tmp_path):
     before = snapshot(kb_copy)
     run = cli("import", str(path), "--kb", str(kb_copy))
     assert run.code == 1
-    assert [l for l in run.err.splitlines() if l.startswith("Error:")] == [
+    assert [line for line in run.err.splitlines() if line.startswith("Error:")] == [
         f"Error: {path}, line 2, claim T01-c1.quantity.comparator: unknown comparator 'roughly'; use one of: "
         "exactly, approximately, more-than, at-least, less-than, up-to, almost, between",
         f"Error: {path}, line 3, claim T01-c2.claimant: is missing",

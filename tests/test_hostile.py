@@ -182,8 +182,8 @@ HOSTILE_DOCUMENTS = [
     ("yaml-nul", "s.yaml", "document: {id: \x00}\n"),
     ("yaml-invalid-utf8", "s.yaml", b"document: {id: \xff\xfe}\n"),
     ("yaml-huge", "s.yaml", "# " + "x" * 6_000_000 + "\n"),
-    ("yaml-archive-traversal", "s.yaml", GOOD_YAML.replace("research_id: D31-ukdi-sep",
-                                                           "research_id: D31-ukdi-sep\n  archive: ../../../etc/passwd")),
+    ("yaml-archive-traversal", "s.yaml", GOOD_YAML.replace(
+        "research_id: D31-ukdi-sep", "research_id: D31-ukdi-sep\n  archive: ../../../etc/passwd")),
     ("yaml-archive-absolute", "s.yaml", GOOD_YAML.replace("research_id: D31-ukdi-sep",
                                                           "research_id: D31-ukdi-sep\n  archive: /etc/passwd")),
     ("yaml-archive-url", "s.yaml", GOOD_YAML.replace("research_id: D31-ukdi-sep",

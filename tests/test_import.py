@@ -110,7 +110,7 @@ def test_unknown_references_are_reported_with_their_field(cli, kb_copy, tmp_path
         "measures: ru-casualties-daily-mean-month", "measures: vibes"))
     run = cli("import", str(sheet), "--kb", str(kb_copy))
     assert run.code == 1
-    assert [l for l in run.err.splitlines() if l.startswith("Error:")] == [
+    assert [line for line in run.err.splitlines() if line.startswith("Error:")] == [
         f"Error: {sheet}, claim T01-c1.claimant: unknown agent 'nobody'",
         f"Error: {sheet}, claim T01-c2.quantity.measures: unknown quantity 'vibes'",
     ]
@@ -141,7 +141,8 @@ def test_yaml_figures_keep_the_digits_written(cli, kb_copy, tmp_path):
         "unit: persons per day}", "unit: persons per day, min: 1399.99999999999999999, max: .nan}"))
     run = cli("import", str(sheet), "--kb", str(kb_copy))
     assert run.code == 1
-    assert run.err.splitlines()[0] == f"Error: {sheet}, line 30, claim T01-c2.quantity.max: '.nan' is not a decimal number"
+    assert run.err.splitlines()[0] == (
+        f"Error: {sheet}, line 30, claim T01-c2.quantity.max: '.nan' is not a decimal number")
     sheet = write(tmp_path, GOOD.replace("value: 1400", "value: 01400"))
     assert cli("import", str(sheet), "--kb", str(kb_copy)).code == 0
     text = (kb_copy / "graphs" / "T01-test.trig").read_text()

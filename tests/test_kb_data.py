@@ -231,7 +231,8 @@ def test_every_research_document_and_claim_is_in_the_knowledge_base(kb):
     claims = {r["id"] for r in rows(kb, "PREFIX dcterms: <http://purl.org/dc/terms/> "
               "PREFIX schema: <http://schema.org/> SELECT ?id WHERE { ?c a schema:Claim ; dcterms:identifier ?id }")}
     docs = {r["id"] for r in rows(kb, "PREFIX dcterms: <http://purl.org/dc/terms/> "
-            "PREFIX schema: <http://schema.org/> SELECT ?id WHERE { ?d a schema:CreativeWork ; dcterms:identifier ?id }")}
+            "PREFIX schema: <http://schema.org/> "
+            "SELECT ?id WHERE { ?d a schema:CreativeWork ; dcterms:identifier ?id }")}
     for document in notes["documents"]:
         assert document["id"] in docs
         for claim in document.get("claims", []):

@@ -21,6 +21,7 @@ from claimkb.report.markup import expand_offline
 
 from .helpers import ROOT, reviewed_kb, run_cli, snapshot
 
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The report of a reviewed copy of the bundled knowledge base: (kb folder, site folder, stderr)."""
@@ -157,7 +158,7 @@ def test_quotes_are_highlighted_exactly_where_the_selectors_say(built):
         assert len(page.text) == len(archive)  # one shown character for each archived one
         spans = page.marked[name]
         assert (spans[0][0], spans[-1][1]) == (start, end)
-        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))  # contiguous
+        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))  # contiguous
         shown = "".join(page.text[s:e] for s, e in spans)
         assert shown == archive[start:end].replace("\x07", "\ufffd").replace("\u202e", "\ufffd")
         assert "q-" + name in page.ids
@@ -284,7 +285,8 @@ def test_long_lists_are_cut_into_pages(built, tmp_path, cli):
     assert cli("report", str(out), "--kb", str(kb_dir), "--page-size", "7").code == 0
     claims = len(claimkb.open(kb_dir).timeline())
     pages_ = -(-claims // 7)
-    assert (out / "claims" / f"page-{pages_}.html").is_file() and not (out / "claims" / f"page-{pages_ + 1}.html").exists()
+    assert (out / "claims" / f"page-{pages_}.html").is_file()
+    assert not (out / "claims" / f"page-{pages_ + 1}.html").exists()
     for path in (out / "claims").glob("page-*.html"):
         assert path.read_text(encoding="utf-8").count('<tr><td><a href="../claims/') <= 7
 

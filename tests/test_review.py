@@ -39,7 +39,8 @@ def test_a_review_is_written_into_its_own_graph_and_validates(cli, reviewed):
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Written by `claimkb review`: a fact-checker's verdict on claim D01-c02.\n")
     for line in ('schema:datePublished "2024-11-07"^^xsd:date', 'dcterms:created "2024-11-07"^^xsd:date',
-                 'rdfs:label "Example Fact Check"', "ckb:agentKind ckb:FactChecker", "schema:itemReviewed claim:D01-c02",
+                 'rdfs:label "Example Fact Check"', "ckb:agentKind ckb:FactChecker",
+                 "schema:itemReviewed claim:D01-c02",
                  'schema:claimReviewed "Russia has suffered approximately 701,650 casualties since invading…"'):
         assert line in text
     assert cli("validate", "--kb", str(kb_copy)).code == 0
@@ -75,7 +76,8 @@ def test_the_claimreview_export_carries_googles_required_fields(cli, reviewed):
     assert review["url"] == URL
     assert review["author"] == {"@type": "Organization", "@id": FACT_CHECKER, "name": "Example Fact Check"}
     item = review["itemReviewed"]
-    assert item["text"] == "Russia has suffered approximately 701,650 casualties since invading Ukraine in February 2022."
+    assert item["text"] == ("Russia has suffered approximately 701,650 casualties since invading Ukraine in "
+                            "February 2022.")
     assert item["author"]["@id"] == "https://w3id.org/claimkb/id/agent/ua-mod"
     assert item["appearance"]["url"] == "http://mypresstoday.com/gb/en/frame/2936/306813088"
 
@@ -216,5 +218,6 @@ def test_a_file_not_written_by_review_is_never_replaced(cli, kb_copy):
     (kb_copy / "graphs" / GRAPH).write_text("# someone else's graph\n", encoding="utf-8")
     run = cli(*REVIEW, "--kb", str(kb_copy))
     assert run.code == 2
-    assert run.err.splitlines()[0] == f"Error: {kb_copy / 'graphs' / GRAPH} exists and was not written by `claimkb review`"
+    assert run.err.splitlines()[0] == (
+        f"Error: {kb_copy / 'graphs' / GRAPH} exists and was not written by `claimkb review`")
     assert (kb_copy / "graphs" / GRAPH).read_text(encoding="utf-8") == "# someone else's graph\n"

@@ -125,7 +125,8 @@ def test_two_sheets_of_one_import_using_one_claim_id_name_the_first_document(cli
     declaring = write(tmp_path, DECLARING, "declaring.yaml")
     run = cli("import", str(declaring), str(using), "--kb", str(kb_copy))
     assert (run.code, run.out) == (1, "")
-    assert errors(run)[0] == f"Error: {using}, claim T02-c1.id: claim id 'T02-c1' is already used by document 'T02-decl'"
+    assert errors(run)[0] == (
+        f"Error: {using}, claim T02-c1.id: claim id 'T02-c1' is already used by document 'T02-decl'")
 
 
 def test_two_imports_racing_cannot_both_add_one_claim_id(kb_copy, tmp_path, monkeypatch):
@@ -163,7 +164,8 @@ def test_two_imports_racing_cannot_both_add_one_claim_id(kb_copy, tmp_path, monk
 
 def test_a_unit_that_differs_from_its_quantity_is_refused_at_import_with_the_fix(cli, kb_copy, tmp_path):
     before = snapshot(kb_copy)
-    sheet = write(tmp_path, DECLARING.replace("as_written: \"4,216\", unit: homes}", "as_written: \"4,216\", unit: houses}"))
+    sheet = write(tmp_path, DECLARING.replace("as_written: \"4,216\", unit: homes}",
+                                             "as_written: \"4,216\", unit: houses}"))
     run = cli("import", str(sheet), "--kb", str(kb_copy))
     assert (run.code, run.out) == (1, "")
     assert errors(run) == [
@@ -176,8 +178,9 @@ def test_a_unit_that_differs_from_its_quantity_is_refused_at_import_with_the_fix
 
 
 def test_a_unit_that_differs_from_a_knowledge_base_quantity_is_refused(cli, kb_copy, tmp_path):
-    sheet = write(tmp_path, DECLARING.replace("measures: t02-homes-damaged, value: 4216, as_written: \"4,216\", unit: homes",
-                                             "measures: ru-casualties-cumulative, value: 701650, unit: people"))
+    sheet = write(tmp_path, DECLARING.replace(
+        "measures: t02-homes-damaged, value: 4216, as_written: \"4,216\", unit: homes",
+        "measures: ru-casualties-cumulative, value: 701650, unit: people"))
     run = cli("import", str(sheet), "--kb", str(kb_copy))
     assert run.code == 1
     assert errors(run)[0] == (f"Error: {sheet}, claim T02-c1.quantity.unit: unit 'people' differs from the unit of "
@@ -248,7 +251,8 @@ def test_a_wikidata_id_is_accepted_only_when_verified(cli, kb_copy, tmp_path):
     ]
     no_note = unverified.replace("wikidata: Q42}", "wikidata: Q42, wikidata_verified: true}")
     run = cli("import", str(write(tmp_path, no_note)), "--kb", str(kb_copy))
-    assert errors(run)[0].endswith("wikidata_verified: true needs the wikidata id and a note saying how it was verified")
+    assert errors(run)[0].endswith(
+        "wikidata_verified: true needs the wikidata id and a note saying how it was verified")
     vouched = unverified.replace("wikidata: Q42}", "wikidata: Q42, wikidata_verified: true, "
                                                    "note: checked against the item's official website statement}")
     assert cli("import", str(write(tmp_path, vouched)), "--kb", str(kb_copy)).code == 0
@@ -275,15 +279,17 @@ def test_the_verified_wikidata_list_is_the_research_notes_verified_list():
 
 
 def test_percentages_are_read_as_shares_and_keep_their_words(cli, kb_copy, tmp_path):
-    share = DECLARING.replace("unit: homes\n  aggregation: cumulative", "unit: share of homes\n  aggregation: share").replace(
+    share = DECLARING.replace("unit: homes\n  aggregation: cumulative",
+                              "unit: share of homes\n  aggregation: share").replace(
         "quantity: {measures: t02-homes-damaged, value: 4216, as_written: \"4,216\", unit: homes}",
         "quantity: {measures: t02-homes-damaged, value: 35%, unit: share of homes}").replace(
         "  period: {start: 2024-11-01, cumulative: true, as_of: {phrase: on Tuesday}}\n", "")
     words = share.replace("value: 35%", "value: 35 per cent").replace("T02-decl", "T04-words").replace(
-        "T02-c1", "T04-c1").replace("- {id: t02", "- {id: t04").replace("id: t02-homes-damaged", "id: t04-share").replace(
-        "measures: t02-homes-damaged", "measures: t04-share").replace("claimant: t02-ministry", "claimant: t04-ministry").replace(
-        "parent: t02-ministry", "parent: t04-ministry")
-    run = cli("import", str(write(tmp_path, share, "a.yaml")), str(write(tmp_path, words, "b.yaml")), "--kb", str(kb_copy))
+        "T02-c1", "T04-c1").replace("- {id: t02", "- {id: t04").replace(
+        "id: t02-homes-damaged", "id: t04-share").replace("measures: t02-homes-damaged", "measures: t04-share").replace(
+        "claimant: t02-ministry", "claimant: t04-ministry").replace("parent: t02-ministry", "parent: t04-ministry")
+    run = cli("import", str(write(tmp_path, share, "a.yaml")), str(write(tmp_path, words, "b.yaml")),
+              "--kb", str(kb_copy))
     assert run.code == 0, run.err
     got = rows(claimkb.open(kb_copy), """PREFIX ckb: <https://w3id.org/claimkb/ns#> PREFIX schema: <http://schema.org/>
         SELECT ?c ?v ?w WHERE { ?c ckb:quantity ?s . ?s schema:value ?v ; ckb:valueAsWritten ?w
@@ -303,7 +309,8 @@ def test_percentages_are_read_as_shares_and_keep_their_words(cli, kb_copy, tmp_p
 def test_date_wordings_that_sources_use_import_with_their_precision(cli, kb_copy, tmp_path, phrase, start, end,
                                                                     precision, inferred):
     sheet = write(tmp_path, DECLARING.replace("  asserted: on Tuesday\n", f"  asserted: {phrase}\n").replace(
-        "as_of: {phrase: on Tuesday}", f"as_of: {{phrase: {phrase}}}").replace("start: 2024-11-01", "start: 2024-10-01"))
+        "as_of: {phrase: on Tuesday}", f"as_of: {{phrase: {phrase}}}").replace(
+        "start: 2024-11-01", "start: 2024-10-01"))
     run = cli("import", str(sheet), "--kb", str(kb_copy))
     assert run.code == 0, run.err
     got = rows(claimkb.open(kb_copy), """PREFIX ckb: <https://w3id.org/claimkb/ns#> PREFIX schema: <http://schema.org/>
@@ -367,7 +374,8 @@ def test_the_docs_say_for_every_sheet_field_whether_it_is_required():
     documented: dict[str, dict[str, str]] = {}
     for section in re.split(r"^### ", reference, flags=re.M)[1:]:
         name, _, body = section.partition("\n")
-        documented[name.strip()] = dict(re.findall(r"^\| `([a-z0-9_]+)` \| (required|optional|conditional) \|", body, re.M))
+        documented[name.strip()] = dict(
+            re.findall(r"^\| `([a-z0-9_]+)` \| (required|optional|conditional) \|", body, re.M))
     assert documented == FIELDS
 
 

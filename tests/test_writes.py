@@ -94,7 +94,8 @@ def test_reading_never_writes_even_when_a_killed_writer_left_a_journal(cli, kb_c
 def test_readers_see_whole_commits_while_a_writer_commits(kb_copy, tmp_path):
     """A reader in another thread, reading again and again while two files change in one commit, sees
     either both old or both new."""
-    from claimkb.kbfiles import commit, snapshot as read_snapshot, writer_lock
+    from claimkb.kbfiles import commit, writer_lock
+    from claimkb.kbfiles import snapshot as read_snapshot
 
     graphs = kb_copy / "graphs"
     a, b = graphs / "D31-ukdi-sep.trig", graphs / "D21-ukdi-nov18.trig"

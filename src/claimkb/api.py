@@ -139,15 +139,15 @@ class KnowledgeBase:
         if full:
 
             iris = [row["claim"] for row in found.rows]
-            table = self.session.run("claims", {"claim": iris}) if iris else None
-            items = answers.claims(table) if table is not None else []
+            claims_table = self.session.run("claims", {"claim": iris}) if iris else None
+            claims = answers.claims(claims_table) if claims_table is not None else []
             from .records import CLAIM_COLUMNS
 
-            return Records(items, CLAIM_COLUMNS, None)
+            return Records(claims, CLAIM_COLUMNS, None)
         rows = rows_of(found)
-        items = [ClaimSummary(r["claim"], r["assertedStart"], r["assertedEnd"], r["text"], r["valueAsWritten"],
-                              r["document"], r["published"], r["derivation"]) for r in rows]
-        return Records(items, list(ClaimSummary._fields), found)
+        summaries = [ClaimSummary(r["claim"], r["assertedStart"], r["assertedEnd"], r["text"], r["valueAsWritten"],
+                                  r["document"], r["published"], r["derivation"]) for r in rows]
+        return Records(summaries, list(ClaimSummary._fields), found)
 
     def claimant(self, name: str) -> dict[str, Any]:
         """The agent a name or IRI picks out: {"agent", "label", "kind"} (raises UsageError otherwise)."""

@@ -3,10 +3,11 @@
 Header lines start with `#+ `: `summary:`, `description: |` (indented lines follow), `tags: [...]`,
 `example: name=value name=value` (values for the required parameters, used by `query show` and the
 tests), `sets: col col` (GROUP_CONCAT columns whose " / "-separated parts claimkb sorts, since SPARQL
-leaves their order to each engine), `params:` (indented `name: description` lines). A parameter is the variable `?_name_type` (required) or
-`?__name_type` (optional), declared in the body as `VALUES ?_name_type { UNDEF }`. Binding replaces that
-UNDEF with one RDF term serialised by `term_to_sparql`, which accepts only terms it can write exactly;
-user text is never spliced into the query anywhere else.
+leaves their order to each engine), `params:` (indented `name: description` lines). A parameter is the
+variable `?_name_type` (required) or `?__name_type` (optional), declared in the body as
+`VALUES ?_name_type { UNDEF }`. Binding replaces that UNDEF with one RDF term serialised by
+`term_to_sparql`, which accepts only terms it can write exactly; user text is never spliced into the query
+anywhere else.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from .limits import MAX_EXPONENT, decimal_in_range, read_file
 from .namespaces import XSD, expand
 from .results import ResultTable, Term
 
-PARAM_RE = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*?)_(iri|string|decimal|integer|boolean|xsd_date)\b")
+PARAM_RE = re.compile(
+    r"\?(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*?)_(iri|string|decimal|integer|boolean|xsd_date)\b")
 SLOT_RE = r"VALUES\s+\?{var}\s*\{{\s*UNDEF\s*\}}"
 TYPES = {"iri", "string", "decimal", "integer", "boolean", "xsd_date"}
 _IRI_OK = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x20\x7f]*$")
@@ -75,10 +77,11 @@ def _header(text: str) -> dict[str, object]:
                 fields[current] = value
         elif current and body.startswith("   "):
             item = body.strip()
-            if isinstance(fields.get(current), dict) and (pm := re.match(r"^(\w+):\s*(.*)$", item)):
-                fields[current][pm[1]] = pm[2]
-            elif isinstance(fields.get(current), list):
-                fields[current].append(item)
+            entry = fields.get(current)
+            if isinstance(entry, dict) and (pm := re.match(r"^(\w+):\s*(.*)$", item)):
+                entry[pm[1]] = pm[2]
+            elif isinstance(entry, list):
+                entry.append(item)
     return fields
 
 
@@ -136,8 +139,8 @@ class Catalogue:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", name) or not path.is_file():
             from .suggest import hint
 
-            known = self.names() + [f"checks/{n}" for n in self.check_names()]
-            raise UsageError(f"no query named {name!r}", hint=hint(name, known, "see `claimkb query list`"))
+            names = self.names() + [f"checks/{n}" for n in self.check_names()]
+            raise UsageError(f"no query named {name!r}", hint=hint(name, names, "see `claimkb query list`"))
         query = self._parsed[name] = parse_query_file(path, name)
         return query
 

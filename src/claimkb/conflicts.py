@@ -25,9 +25,9 @@ from typing import Any
 
 from . import rules
 from .records import Disagreement
+from .results import Term
 
 AGREE_SAME = rules.AGREE  # claims stating the very same figure
-from .results import Term
 
 
 def _value(term: Term | None) -> Any:
@@ -59,7 +59,8 @@ def figures_from_rows(rows: list[dict[str, Term]]) -> list[rules.Figure]:
             low=low, high=high, implied_low=implied_low, implied_high=implied_high, value=_dec(r.get("value")),
             series=frozenset(row["claimant"].value for row in group if "claimant" in row),
             quantity=r["quantity"].value, unit=unit,
-            text=rules.figure_text(written, comparator, unit, low, high) if written else (_value(r.get("value")) or "")))
+            text=(rules.figure_text(written, comparator, unit, low, high) if written
+                  else (_value(r.get("value")) or ""))))
     return out
 
 
@@ -105,10 +106,10 @@ class _Bounds:
         def high(d: Distinct) -> Decimal | None:
             return d.figure.implied_high if implied else d.figure.high
 
-        self.by_low = sorted((d for d in items if low(d) is not None), key=low)
-        self.lows = [low(d) for d in self.by_low]
-        self.by_high = sorted((d for d in items if high(d) is not None), key=high)
-        self.highs = [high(d) for d in self.by_high]
+        lows = sorted(((v, d) for d in items if (v := low(d)) is not None), key=lambda pair: pair[0])
+        self.by_low, self.lows = [d for _, d in lows], [v for v, _ in lows]
+        highs = sorted(((v, d) for d in items if (v := high(d)) is not None), key=lambda pair: pair[0])
+        self.by_high, self.highs = [d for _, d in highs], [v for v, _ in highs]
         self.low, self.high = low, high
 
     def above(self, value: Decimal | None) -> list[Distinct]:
@@ -311,7 +312,8 @@ def arithmetic(figures: list[rules.Figure], relations: list[tuple[str, str, str]
         for average in by_quantity[average_q]:
             for total in by_quantity[total_q]:
                 if rules.same_window(average.window, total.window):
-                    record(rules.AVERAGE_TIMES_DAYS, average_q, average, total, rules.average_times_days(average, total))
+                    record(rules.AVERAGE_TIMES_DAYS, average_q, average, total,
+                           rules.average_times_days(average, total))
     for total_q, part_qs in sorted(parts.items()):
         for total in by_quantity[total_q]:
             for claimant in sorted(total.series):

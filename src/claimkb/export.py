@@ -4,8 +4,8 @@ the bundled context, and schema.org ClaimReview JSON-LD for fact-check consumers
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -20,7 +20,7 @@ RDF_TYPE = RDF.type
 
 class Exported(NamedTuple):
     data: bytes
-    count: int
+    count: int  # type: ignore[assignment]  # a field named like tuple.count, which it shadows
     what: str  # "quads" or "ClaimReviews"
 
 
@@ -53,13 +53,13 @@ def dataset(store: ox.Store, *, with_ontology: bool = False) -> list[ox.Quad]:
 
 def rdf(quads: list[ox.Quad], fmt: str) -> bytes:
     if fmt == "trig":
-        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)  # type: ignore[return-value]  # without an output, serialize returns the bytes
     if fmt == "nquads":
-        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)  # type: ignore[return-value]  # without an output, serialize returns the bytes
     if fmt == "turtle":  # the union of all graphs: graph names are not kept
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
                          key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[return-value]  # without an output, serialize returns the bytes
     if fmt == "jsonld":
         return (json.dumps(jsonld(quads), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     raise ValueError(fmt)
@@ -82,6 +82,8 @@ def jsonld(quads: Iterable[ox.Quad]) -> dict:
     graphs: dict[str, dict[str, dict]] = {}
     for q in quads:
         graph = graphs.setdefault(q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else "", {})
+        if isinstance(q.subject, ox.Triple):
+            raise ValueError("a quoted triple (RDF-star) as a subject has no JSON-LD form here")
         node = graph.setdefault(q.subject.value, {"@id": compact(q.subject.value)})
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
             node.setdefault("@type", []).append(compact(q.object.value))
@@ -96,7 +98,7 @@ def jsonld(quads: Iterable[ox.Quad]) -> dict:
 def _number(term: Term | None):
     if term is None:
         return None
-    from decimal import Decimal, InvalidOperation
+    from decimal import InvalidOperation
 
     text = term.value
     try:
@@ -136,7 +138,8 @@ def _claimreviews(kb: Session) -> list[tuple[str, dict]]:
         def v(key: str, row: dict[str, Term] = row) -> str | None:
             return row[key].value if key in row else None
 
-        review = reviews.get(v("review"))
+        review_iri, claim_iri = row["review"].value, row["claim"].value  # bound in every row
+        review = reviews.get(review_iri)
         if review is None:
             rating = {"@type": "Rating", "alternateName": v("ratingName")}
             for key, name in (("ratingValue", "ratingValue"), ("bestRating", "bestRating"),
@@ -175,8 +178,8 @@ def _claimreviews(kb: Session) -> list[tuple[str, dict]]:
                 if "reviewerUrl" in row:
                     author["url"] = v("reviewerUrl")
                 review["author"] = author
-            reviews[v("review")] = review
-            claims[v("review")] = v("claim")
+            reviews[review_iri] = review
+            claims[review_iri] = claim_iri
         if "claimant" in row:
             authors = review["itemReviewed"].setdefault("author", [])
             iri = v("claimantIri")

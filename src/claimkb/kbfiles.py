@@ -132,7 +132,7 @@ def _bump_generation(kb_dir: Path) -> None:
 
 def _state(kb_dir: Path) -> tuple[bytes | None, bytes | None]:
     """The generation marker's and the journal's bytes (None when absent)."""
-    out = []
+    out: list[bytes | None] = []
     for name in (GENERATION_NAME, JOURNAL_NAME):
         try:
             out.append((kb_dir / name).read_bytes())

@@ -18,7 +18,7 @@ class Namespace(str):
             raise AttributeError(name)
         return str(self) + name
 
-    def __getitem__(self, key):  # type: ignore[override]  # str keys name terms; ints and slices index
+    def __getitem__(self, key):  # str keys name terms; ints and slices index
         return str(self) + key if isinstance(key, str) else str.__getitem__(self, key)
 
     def local(self, iri: str | None) -> str | None:

@@ -115,7 +115,7 @@ class Records(Sequence[R], Generic[R]):
         self.columns = list(columns)
         self.terms = terms  # the SPARQL results the records were read from, when there is one table
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         return self.items[index]
 
     def __len__(self) -> int:
@@ -307,7 +307,7 @@ class Comparison(NamedTuple):
     other_value: Decimal | None
     other_window: str
     detail: str
-    count: int = 1  # how many claims state that figure (a figure and its faithful relays)
+    count: int = 1  # type: ignore[assignment]  # shadows tuple.count; how many claims state that figure (a figure and its faithful relays)
 
 
 @record
@@ -366,7 +366,7 @@ class TracedClaim(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """The claim's fields, then its chain, the claims the chain ends at, and its comparisons."""
-        return {**self.claim.to_dict(), "chain": plain(self.chain), "earliest": list(self.earliest),
+        return {**_to_dict(self.claim), "chain": plain(self.chain), "earliest": list(self.earliest),
                 "compared": plain(self.compared), "totals": dict(self.totals), "match": self.match,
                 "reviews": plain(self.reviews)}
 

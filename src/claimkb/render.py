@@ -180,7 +180,7 @@ def text_table(header: list[str], rows: list[list[str]], width: int | None = Non
             widest = max(cuttable, key=lambda i: fixed[i])
             fixed[widest] -= 1
         widths[:last] = fixed
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
     for row in cells:
         line = [c if i == last else (shorten(c, widths[i]) if cutting and not ids[i] else c).ljust(widths[i])

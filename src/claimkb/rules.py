@@ -99,7 +99,8 @@ def hedge_words(as_written: str | None, comparator: str | None) -> str:
         return ""
     lowered = " ".join((as_written or "").split()).lower()
     for mark in _COMPARATOR_MARKS.get(name, ()):
-        if lowered.startswith(mark) and mark[0].isalpha() and (len(lowered) == len(mark) or not lowered[len(mark)].isalpha()):
+        if lowered.startswith(mark) and mark[0].isalpha() and (
+                len(lowered) == len(mark) or not lowered[len(mark)].isalpha()):
             return mark
     return comparator_words(name)
 
@@ -181,8 +182,9 @@ def to_decimal(value: Number, rounding: str | None = None) -> Decimal:
 
 def written_in_words(as_written: str | None) -> bool:
     """True for "two-thirds" or "a quarter": a figure with letters and no digit."""
-    return bool(as_written) and not any(ch.isdigit() for ch in as_written) and any(
-        ch.isalpha() for ch in as_written)
+    if not as_written:
+        return False
+    return not any(ch.isdigit() for ch in as_written) and any(ch.isalpha() for ch in as_written)
 
 
 def rounding_step(value: Number, as_written: str | None = None) -> Fraction:
@@ -392,8 +394,8 @@ def relation(a: Figure, b: Figure) -> str:
 
 def bound_factor(a: Figure, b: Figure) -> Fraction | None:
     """For figures beyond an implied range: how many times the bound the other figure is (>= 1)."""
-    pairs = [(x, y) for x, y in ((a, b), (b, a)) if x.value is not None and y.value is not None]
-    factors = [Fraction(y.value) / Fraction(x.value) for x, y in pairs if x.value]
+    pairs = [(x.value, y.value) for x, y in ((a, b), (b, a)) if x.value is not None and y.value is not None]
+    factors = [Fraction(y) / Fraction(x) for x, y in pairs if x]
     factors = [f if f >= 1 else 1 / f for f in factors if f]
     return max(factors) if factors else None
 

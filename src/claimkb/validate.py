@@ -37,9 +37,9 @@ def quote_integrity(kb: Session, kb_dir: Path) -> tuple[list[Finding], int]:
         key = path_term.value
         if key not in texts:
             texts[key] = _read_archive(kb_dir, key, sha.value, findings)
-        if texts[key] is None:
-            continue
         text = texts[key]
+        if text is None:
+            continue
         exact = row.get("exact")
         start, end = row.get("start"), row.get("end")
         if exact is None or start is None or end is None:

@@ -54,7 +54,7 @@ class Run(NamedTuple):
 def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
     """The diff of two token lists; when they share words, the relay quotes a part of the source, and the
     source's words before the first and after the last shared one are no change."""
-    ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    ops: list[tuple[str, int, int, int, int]] = list(SequenceMatcher(None, old, new, autojunk=False).get_opcodes())
     if any(tag == "equal" for tag, *_ in ops):
         while ops and ops[0][0] == "delete":
             ops = ops[1:]

@@ -28,7 +28,8 @@ def draft(
     article: Annotated[Path, typer.Argument(help="The article as a UTF-8 text file; it is archived byte for byte.")],
     published: Annotated[str, typer.Option("--published", metavar="YYYY-MM-DD", show_default=False,
                                            help="The article's publication date: relative dates resolve against it.")],
-    url: Annotated[Optional[str], typer.Option("--url", show_default=False, help="Where the article is published.")] = None,
+    url: Annotated[Optional[str], typer.Option("--url", show_default=False,
+                                               help="Where the article is published.")] = None,
     publisher: Annotated[Optional[str], typer.Option(
         "--publisher", show_default=False,
         help="Who published it (a name or an agent id): the article's own voice.")] = None,

@@ -1,7 +1,6 @@
 """Commands that check, change or move the knowledge base: validate, import, review, export, report, push."""
 
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -11,7 +10,7 @@ from ..errors import UsageError, ValidationFailed
 from ..formats import EXPORT_FORMATS
 from . import output
 from .context import open_kb
-from .options import EndpointOpt, Format, FormatOpt, KbOpt, TimeoutOpt
+from .options import EndpointOpt, Format, FormatOpt, KbOpt, TimeoutOpt, choice_enum
 
 app = typer.Typer()
 
@@ -74,7 +73,8 @@ def init(
 
 @app.command("import")
 def import_sheets(
-    sheets: Annotated[list[Path], typer.Argument(help="Claim sheets (YAML, CSV, ClaimReview JSON); see docs/sheet-format.md.")],
+    sheets: Annotated[list[Path], typer.Argument(
+        help="Claim sheets (YAML, CSV, ClaimReview JSON); see docs/sheet-format.md.")],
     recorded_on: Annotated[Optional[str], typer.Option(
         "--recorded-on", metavar="YYYY-MM-DD", show_default=False,
         help="The curation date for sheets that state none (ClaimReview: default its datePublished).")] = None,
@@ -162,7 +162,8 @@ def _day(option: str, value: Optional[str]):
 
 @app.command()
 def review(
-    claim_id: Annotated[str, typer.Argument(metavar="CLAIM_ID", help="The claim reviewed: D01-c02, claim:D01-c02 or its IRI.")],
+    claim_id: Annotated[str, typer.Argument(metavar="CLAIM_ID",
+                                            help="The claim reviewed: D01-c02, claim:D01-c02 or its IRI.")],
     rating: Annotated[str, typer.Option("--rating", help="The verdict in words, as published: False, Misleading, "
                                         "Accurately relayed... (Google's alternateName).", show_default=False)],
     explanation: Annotated[str, typer.Option("--explanation", help="Why, in a sentence or two (ratingExplanation).",
@@ -172,8 +173,9 @@ def review(
     author: Annotated[str, typer.Option("--author", help="The fact-checker: an agent's id (agent:ID), a sameAs "
                                         "IRI or exact name the knowledge base has, else the name of a new one.",
                                         show_default=False)],
-    rating_value: Annotated[Optional[str], typer.Option("--rating-value", metavar="N", show_default=False,
-                                                         help="The rating on a numeric scale (with --best and --worst).")] = None,
+    rating_value: Annotated[Optional[str], typer.Option(
+        "--rating-value", metavar="N", show_default=False,
+        help="The rating on a numeric scale (with --best and --worst).")] = None,
     best: Annotated[Optional[str], typer.Option("--best", metavar="N", show_default=False,
                                                  help="The best value of the scale.")] = None,
     worst: Annotated[Optional[str], typer.Option("--worst", metavar="N", show_default=False,
@@ -181,8 +183,9 @@ def review(
     published: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", show_default=False,
                                                       help="When the fact-check was published (datePublished); "
                                                       "none by default, never today's date.")] = None,
-    recorded_on: Annotated[Optional[str], typer.Option("--recorded-on", metavar="YYYY-MM-DD", show_default=False,
-                                                        help="The curation date of the review's graph; default: --date.")] = None,
+    recorded_on: Annotated[Optional[str], typer.Option(
+        "--recorded-on", metavar="YYYY-MM-DD", show_default=False,
+        help="The curation date of the review's graph; default: --date.")] = None,
     kb: KbOpt = None,
 ) -> None:
     """Record a fact-checker's verdict on a claim (schema:ClaimReview), validated and all or nothing.
@@ -194,9 +197,12 @@ def review(
 
     Examples:
 
-      claimkb review D01-c02 --rating "Accurately relayed" --explanation "The ministry's figure, relayed as published." --url https://factcheck.example.org/701650 --author "Example Fact Check" --date 2024-11-07
+      claimkb review D01-c02 --rating "Accurately relayed" --explanation \
+"The ministry's figure, relayed as published." --url https://factcheck.example.org/701650 \
+--author "Example Fact Check" --date 2024-11-07
 
-      claimkb review D01-c04 --rating Misleading --rating-value 2 --best 5 --worst 1 --explanation "..." --url https://factcheck.example.org/1307 --author agent:uk-di --recorded-on 2026-12-01
+      claimkb review D01-c04 --rating Misleading --rating-value 2 --best 5 --worst 1 --explanation "..." \
+--url https://factcheck.example.org/1307 --author agent:uk-di --recorded-on 2026-12-01
     """
     day = _day("--date", published)
     recorded = _day("--recorded-on", recorded_on) or day
@@ -210,7 +216,7 @@ def review(
     output.note(f"wrote {written.path} (review:{written.review} by {who})")
 
 
-ExportFormat: Any = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)
+ExportFormat: Any = choice_enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, __name__)
 
 
 @app.command()

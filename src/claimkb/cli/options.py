@@ -11,7 +11,14 @@ import typer
 
 from ..formats import OUTPUT_FORMATS, PICTURE_FORMATS
 
-Format: Any = Enum("Format", {name.replace("-", "_"): name for name in OUTPUT_FORMATS}, type=str)
+
+def choice_enum(name: str, members: dict[str, str], module: str) -> Any:
+    """A str Enum of the choices of an option, built at run time from a table (typer offers its values).
+    Typed Any: its members are known only at run time."""
+    return Enum(name, members, type=str, module=module)
+
+
+Format: Any = choice_enum("Format", {name.replace("-", "_"): name for name in OUTPUT_FORMATS}, __name__)
 
 FormatOpt = Annotated[
     Format,
@@ -19,7 +26,8 @@ FormatOpt = Annotated[
 ]
 # `trace` and `claim` also draw their chain: the output formats plus the picture formats
 PICTURE_CHOICES = {**OUTPUT_FORMATS, **PICTURE_FORMATS}
-PictureFormat: Any = Enum("PictureFormat", {name.replace("-", "_"): name for name in PICTURE_CHOICES}, type=str)
+PictureFormat: Any = choice_enum("PictureFormat", {name.replace("-", "_"): name for name in PICTURE_CHOICES},
+                                 __name__)
 PictureFormatOpt = Annotated[
     PictureFormat,
     typer.Option("--format", "-f", help="Output: " + "; ".join(f"{k}: {v}" for k, v in PICTURE_CHOICES.items()) + "."),

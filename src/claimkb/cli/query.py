@@ -49,7 +49,8 @@ def show(name: Annotated[str, typer.Argument(help="Query name, e.g. claims or ch
 @app.command()
 def run(
     name: Annotated[str, typer.Argument(help="Query name.")],
-    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="A parameter as key=value; repeat for more.")] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p",
+                                                       help="A parameter as key=value; repeat for more.")] = None,
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,

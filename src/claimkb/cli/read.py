@@ -14,8 +14,17 @@ import typer
 from ..errors import UsageError
 from . import output
 from .context import open_kb
-from .options import (EndpointOpt, Format, FormatOpt, KbOpt, PictureFormat, PictureFormatOpt, RawCellsOpt, TimeoutOpt,
-                      WideOpt)
+from .options import (
+    EndpointOpt,
+    Format,
+    FormatOpt,
+    KbOpt,
+    PictureFormat,
+    PictureFormatOpt,
+    RawCellsOpt,
+    TimeoutOpt,
+    WideOpt,
+)
 
 app = typer.Typer()
 
@@ -67,7 +76,8 @@ def trace(
 
 @app.command()
 def who(
-    claimant: Annotated[Optional[str], typer.Argument(help="A claimant's name (case-insensitive) or IRI; omit to list all.")] = None,
+    claimant: Annotated[Optional[str], typer.Argument(
+        help="A claimant's name (case-insensitive) or IRI; omit to list all.")] = None,
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,
@@ -102,8 +112,10 @@ def who(
 
 @app.command()
 def disagreements(
-    quantity: Annotated[Optional[str], typer.Option("--quantity", "-q", help="Only this measured quantity (IRI or qk:NAME).")] = None,
-    uncompared: Annotated[bool, typer.Option("--uncompared", help="Instead, list the figures no comparison can reach, and why.")] = False,
+    quantity: Annotated[Optional[str], typer.Option("--quantity", "-q",
+                                                    help="Only this measured quantity (IRI or qk:NAME).")] = None,
+    uncompared: Annotated[bool, typer.Option(
+        "--uncompared", help="Instead, list the figures no comparison can reach, and why.")] = False,
     fmt: FormatOpt = Format.table,
     kb: KbOpt = None,
     endpoint: EndpointOpt = None,
@@ -223,7 +235,8 @@ def sparql(
     Examples:
 
       \b
-      claimkb sparql 'PREFIX schema: <http://schema.org/> SELECT ?c ?t WHERE { ?c a schema:Claim ; schema:text ?t } LIMIT 5'
+      claimkb sparql 'PREFIX schema: <http://schema.org/> SELECT ?c ?t WHERE \
+{ ?c a schema:Claim ; schema:text ?t } LIMIT 5'
 
       claimkb sparql my-query.rq --format csv
     """

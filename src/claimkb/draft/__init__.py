@@ -6,17 +6,19 @@ a quotation or an attribution cue, every guess marked for review.
     result.sheet          # the sheet as data (with `review:` markers)
     result.yaml()         # the sheet as YAML text, with a header saying how to accept it
 
-The pieces: `archive` (reading and keeping the text), `text` (paragraphs, sentences, quotations), `figures` (numbers as written), `attribution` (cues,
-claimants, agents), `when` (date phrases), `claims` (the candidate claims), `candidates` (quantities and relays from the knowledge base),
-`assemble` (the sheet as data), `sheet` (the YAML), `score` (the draft against a curated sheet). Rules and the standard library only:
-nothing is downloaded, and each guess says which rule made it.
+The pieces: `archive` (reading and keeping the text), `text` (paragraphs, sentences, quotations),
+`figures` (numbers as written), `attribution` (cues, claimants, agents), `when` (date phrases), `claims`
+(the candidate claims), `candidates` (quantities and relays from the knowledge base), `assemble` (the sheet
+as data), `sheet` (the YAML), `score` (the draft against a curated sheet). Rules and the standard library
+only: nothing is downloaded, and each guess says which rule made it.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from . import claims, text as article_text
+from . import claims
+from . import text as article_text
 from .archive import archive_article, document_id, read_article
 from .assemble import Draft, assemble
 

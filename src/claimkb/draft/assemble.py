@@ -10,7 +10,9 @@ from typing import Any
 
 from .. import rules
 from ..model import YARDSTICK
-from . import attribution, candidates, figures, text as article_text, when as dates_in
+from . import attribution, candidates, figures
+from . import text as article_text
+from . import when as dates_in
 from .claims import Candidate, _nearest, _scope
 
 KB_QUANTITY_THRESHOLD = 0.5  # a knowledge-base quantity scoring less is offered, and a new one declared
@@ -181,7 +183,8 @@ def assemble(kb, article, raw, found: list[Candidate], agents, author, quantitie
     document["certainty"] = "medium"
     document["archive"] = archive
     document["archive_sha256"] = hashlib.sha256(raw).hexdigest()
-    document["review"] = {"guessed": ["title", "kind", "certainty"] + (["publisher"] if "publisher" in document else [])}
+    document["review"] = {
+        "guessed": ["title", "kind", "certainty"] + (["publisher"] if "publisher" in document else [])}
     sheet: dict[str, Any] = {"document": document}
     if recorded_on is not None:
         sheet["curation"] = {"recorded_on": recorded_on.isoformat()}

@@ -46,7 +46,7 @@ ORG_WORDS = {"ministry", "office", "agency", "authority", "institute", "associat
              "board", "fund", "organisation", "organization", "corporation", "inc", "ltd", "staff", "army",
              "forces", "intelligence", "centre", "center", "foundation", "cabinet", "police", "customs",
              "officials", "wire", "news", "times", "post", "press", "journal", "outlet", "network", "channel",
-             "cell", "network", "exchange", "federation", "society", "league", "club", "team"}
+             "cell", "exchange", "federation", "society", "league", "club", "team"}
 GOVERNMENT_WORDS = {"ministry", "office", "agency", "authority", "institute", "service", "department",
                     "government", "cabinet", "customs", "police", "bureau", "council", "commission"}
 OUTLET_WORDS = {"wire", "news", "times", "post", "press", "journal", "outlet", "reuters", "tribune", "herald",
@@ -140,6 +140,7 @@ def find_cues(sentence: str) -> list[Cue]:
             r"\s+(?:(?:Dr|Mr|Mrs|Ms|Prof|Sir)\.?\s+)?[A-Z]", after)
         if inverted:
             name = re.match(r"\s+([^,.;]+)(?:,\s*([^,.;]+))?", after)
+            assert name is not None  # `inverted` found a space and a capital (or a title) at the start of `after`
             cues.append(Cue(m.start(), m.end(), m[0], "inverted", name[1].strip(),
                             role=name[2].strip() if name[2] else None))
         else:
@@ -341,7 +342,8 @@ class Agents:
         if best is not None and score >= 0.6:
             guess = self.by_id.get(best["agent"]) or AgentGuess(
                 best["agent"], best["label"], KB_KINDS.get(best["kind"], "unclassified"),
-                "person" if KB_KINDS.get(best["kind"]) == "politician" and len(best["label"].split()) <= 3 else "organization",
+                ("person" if KB_KINDS.get(best["kind"]) == "politician" and len(best["label"].split()) <= 3
+                 else "organization"),
                 new=False)
             self.by_id[guess.id] = guess
             return self._use(guess, f"{raw!r} matches {best['label']!r} in the knowledge base ({score:.2f})", raw)
@@ -357,7 +359,8 @@ class Agents:
             self.phrases.append((guess.id, said))
         return guess
 
-    def new(self, phrase: str, role: str | None = None, hint: str | None = None, agent_id: str | None = None) -> AgentGuess:
+    def new(self, phrase: str, role: str | None = None, hint: str | None = None,
+            agent_id: str | None = None) -> AgentGuess:
         label = _label(phrase, role)
         base = agent_id or slug(re.sub(r"^(?:the)\s+", "", phrase, flags=re.IGNORECASE))
         ident, n = base, 2
@@ -389,7 +392,8 @@ def guess_kind(phrase: str, role: str | None = None, hint: str | None = None) ->
         return "news-outlet", "organization"
     if "officials" in words:
         return "anonymous-officials", "organization"
-    if everything & {"polling", "pollster", "poll"} or (set(words) & {"research"} and not set(words) & GOVERNMENT_WORDS):
+    if everything & {"polling", "pollster", "poll"} or (
+            set(words) & {"research"} and not set(words) & GOVERNMENT_WORDS):
         return "pollster" if everything & {"polling", "pollster", "poll"} else "research-group", "organization"
     if set(words) & GOVERNMENT_WORDS:
         return "third-party-government", "government-organization"

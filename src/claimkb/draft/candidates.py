@@ -177,10 +177,10 @@ def relay_candidates(kb, *, value: Fraction | None, comparator: str, as_written:
     mine = words(words_of_claim)
     out = []
     for claim, entry in found.items():
-        item = info.get(claim)
-        if item is None or item["document"] == own_document:
+        known = info.get(claim)
+        if known is None or known["document"] == own_document:
             continue  # the document's own claims are what the draft replaces
-        asserted = item.get("asserted")
+        asserted = known.get("asserted")
         if asserted is not None and asserted > before:
             continue  # a relay cannot repeat what was said later
         score, why = 0.0, []
@@ -193,10 +193,10 @@ def relay_candidates(kb, *, value: Fraction | None, comparator: str, as_written:
             why.append(f"quantity {qid}" + ("" if rank == 0 else " (second candidate)"))
             if not entry.get("same_value"):
                 why.append("compatible value")
-        if claimant and claimant in item["claimants"]:
+        if claimant and claimant in known["claimants"]:
             score += 0.1
             why.append("same claimant")
-        overlap = len(mine & words(item["text"])) / max(len(mine), 1)
+        overlap = len(mine & words(known["text"])) / max(len(mine), 1)
         score += 0.15 * overlap
         if asserted is not None:
             why.append(f"asserted {asserted}")
@@ -216,10 +216,12 @@ def text_relay_candidates(kb, *, claimant: str | None, quotation: str | None, te
     agents = [(claimant, "same claimant")]
     for row in kb.session.run("related-agents", {"agent": Term.iri(_agent(claimant))}).rows:
         other = row["related"].value.rsplit("/", 1)[-1]
-        agents.append((other, f"claimant's {'parent organisation' if row['relation'].value == 'parent' else 'sub-organisation'} {other}"))
+        kin = "parent organisation" if row["relation"].value == "parent" else "sub-organisation"
+        agents.append((other, f"claimant's {kin} {other}"))
     rows = []
     for agent, relation in agents:
-        rows += [(row, relation) for row in kb.session.run("claims-by-claimant", {"claimant": Term.iri(_agent(agent))}).rows]
+        rows += [(row, relation)
+                 for row in kb.session.run("claims-by-claimant", {"claimant": Term.iri(_agent(agent))}).rows]
     mine = words(quotation or text)
     out = []
     for row, relation in rows:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import attribution, figures, text as article_text
+from . import attribution, figures
+from . import text as article_text
 
 
 @dataclass
@@ -110,7 +111,8 @@ def find(kb, article: article_text.Article, doc_id: str, publisher: str | None):
         if quotes and made:
             previous_quoted = made[-1]
         elif not quotes:
-            previous_quoted = None if s.paragraph != (previous_quoted.sentence.paragraph if previous_quoted else -1) else previous_quoted
+            previous_paragraph = previous_quoted.sentence.paragraph if previous_quoted else -1
+            previous_quoted = None if s.paragraph != previous_paragraph else previous_quoted
 
     return found, agents, author, quantities
 
@@ -128,7 +130,7 @@ def _statement_clauses(sentence: str, figs, sentence_cues) -> list[tuple[int, in
     out = []
     bounds = [0] + [m.end() for m in re.finditer(r",\s+(?:and\s+|as\s+)?|;\s+|\s+and\s+(?=that\b)", sentence)]
     bounds.append(len(sentence) + 2)
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in zip(bounds, bounds[1:], strict=False):
         b = min(b, len(sentence))
         chunk = sentence[a:b].strip(" ,;.")
         if len(chunk.split()) < 5 or any(a <= f.start < b for f in figs):
@@ -162,20 +164,21 @@ def _author(agents: attribution.Agents, doc_id: str, outlet: str | None, publish
     """The agent of the article's own voice: --publisher, the outlet its dateline names, or an author agent."""
     if publisher and any(k["agent"] == publisher for k in agents.known):
         label = next(k["label"] for k in agents.known if k["agent"] == publisher)
-        kind = next(attribution.KB_KINDS.get(k["kind"], "unclassified") for k in agents.known if k["agent"] == publisher)
+        kind = next(attribution.KB_KINDS.get(k["kind"], "unclassified")
+                    for k in agents.known if k["agent"] == publisher)
         guess = attribution.AgentGuess(publisher, label, kind, new=False,
                                        how=f"the article's own voice: --publisher names {publisher!r}")
         agents.by_id[publisher] = guess
         return guess
     name = publisher or outlet
     if name:
-        guess = agents.resolve(name, hint="news outlet")
-        if guess is not None:
-            guess.how = f"the article's own voice: {'--publisher' if publisher else 'its dateline'} names {name!r}"
-            if guess.new:
-                guess.kind, guess.type = "news-outlet", "organization"
+        named = agents.resolve(name, hint="news outlet")
+        if named is not None:
+            named.how = f"the article's own voice: {'--publisher' if publisher else 'its dateline'} names {name!r}"
+            if named.new:
+                named.kind, named.type = "news-outlet", "organization"
             agents.recent.clear()
-            return guess
+            return named
     ident = f"{doc_id.lower()}-author"
     for known in agents.known:
         if known["agent"] == ident:

@@ -91,7 +91,7 @@ NOUN_STOP = {
     "did", "does", "it", "its", "their", "his", "her", "the", "a", "an", "this", "these", "those", "more",
     "still", "now", "also", "not", "up", "down", "whom", "whose", "where", "when", "while", "if", "so",
     "believed", "thought", "said", "says", "signing", "remain", "remained", "stuck", "fell", "rose",
-    "waiting", "regularly", "vape", "went", "had", "each", "every", "per", "a", "only", "compared",
+    "waiting", "regularly", "vape", "went", "each", "every", "per", "only", "compared",
     "between", "during", "until", "within", "across", "against", "around", "about", "through", "like",
 }
 LEADING = {"more", "additional", "extra", "new", "further", "other"}
@@ -182,9 +182,9 @@ def _comparator(sentence: str, start: int) -> tuple[str, str | None, int]:
 def _noun(sentence: str, end: int) -> str | None:
     """The noun phrase right after a figure, up to the first function word or punctuation."""
     rest = sentence[end:]
-    if re.match(r"\s*(?:sq|square)\s*(?:km|kilometres|kilometers|miles)\b", rest, re.IGNORECASE):
-        return re.match(r"\s*((?:sq|square)\s*(?:km|kilometres|kilometers|miles))", rest, re.IGNORECASE)[1]
-    words = []
+    if area := re.match(r"\s*((?:sq|square)\s*(?:km|kilometres|kilometers|miles))\b", rest, re.IGNORECASE):
+        return area[1]
+    words: list[str] = []
     tokens = [m[1] for m in re.finditer(r"[\s\u00a0]*([A-Za-z][\w’'-]*|\(|[,.;:)“”\"])", rest)]
     if len(tokens) > 2 and tokens[0].lower() == "of" and tokens[1].lower() in ("the", "its", "their", "all"):
         tokens = tokens[2:]  # "88 of the schools", "3,400 of the port's workers"
@@ -229,8 +229,8 @@ def _share_unit(sentence: str, start: int, end: int) -> str | None:
     m = re.match(r"\s+(?:[A-Z][\w’'-]*\s+)*([a-z][\w’'-]*s)\b", after)
     if m and m[1].lower() not in NOUN_STOP:
         return f"share of {m[1]}"
-    m = re.search(r"\bshare of ((?:[A-Z][\w’'-]*’s\s+|[A-Z][\w'-]*'s\s+)?[\w’' -]+?)\s+(?:has|have|had|is|was|fell|rose)\b",
-                  sentence[:start])
+    m = re.search(r"\bshare of ((?:[A-Z][\w’'-]*’s\s+|[A-Z][\w'-]*'s\s+)?[\w’' -]+?)"
+                  r"\s+(?:has|have|had|is|was|fell|rose)\b", sentence[:start])
     if m:
         return f"share of {m[1]}"
     return None
@@ -297,7 +297,8 @@ def find(sentence: str) -> list[Figure]:
         if _taken(taken, m.start(), m.end()):
             continue
         word = m["word"].lower()
-        n = MULTIPLES.get(word) or (int(m["n"]) if m["n"] and m["n"].isdigit() else WORD_NUMBERS.get((m["n"] or "").lower()))
+        n = MULTIPLES.get(word) or (int(m["n"]) if m["n"] and m["n"].isdigit()
+                                    else WORD_NUMBERS.get((m["n"] or "").lower()))
         if not n:
             continue
         fig = Figure(m.start(), m.end(), m[0], Fraction(n), words=True)
@@ -308,17 +309,17 @@ def find(sentence: str) -> list[Figure]:
     for m in _CARDINAL.finditer(sentence):
         if _taken(taken, m.start(), m.end()):
             continue
-        value = _cardinal(m["words"])
-        if value is None:
+        number = _cardinal(m["words"])
+        if number is None:
             continue
         after = sentence[m.end():]
         follows_unit = re.match(r"\s+(?:more\s+)?[a-z]", after) and not re.match(
             r"\s+(?:of|another|other|another’s|another's|in|by|day|time|way|side|hand)\b", after)
-        if value < 2 and not re.match(r"\s+(?:year|month|week|day|hour)s?\b", after):
+        if number < 2 and not re.match(r"\s+(?:year|month|week|day|hour)s?\b", after):
             continue
         if not follows_unit:
             continue
-        figures.append(Figure(m.start(), m.end(), m[0], Fraction(value), words=True))
+        figures.append(Figure(m.start(), m.end(), m[0], Fraction(number), words=True))
         taken.append((m.start(), m.end()))
 
     figures.sort(key=lambda f: f.start)

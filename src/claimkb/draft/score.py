@@ -23,13 +23,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..ingest import sheet as sheet_reader
 from .attribution import _tokens
 from .sheet import accept
+
+if TYPE_CHECKING:
+    from .assemble import Draft
 
 FIELDS = ("statement found", "value", "comparator", "unit", "claimant", "carriage", "asserted date", "period",
           "quote anchor", "quotation exact", "relay ranked first")
@@ -125,7 +128,7 @@ def align_agents(draft: dict, curated: dict, draft_claims, curated_claims, kb_la
             if score >= 0.5:
                 pairs.append((score, did, cid))
     used = set(mapping.values())
-    for score, did, cid in sorted(pairs, reverse=True):
+    for _score, did, cid in sorted(pairs, reverse=True):
         if did in mapping or cid in used:
             continue
         mapping[did] = cid
@@ -154,7 +157,7 @@ def score(name: str, draft: dict, curated_path: Path, article: str, kb_labels: d
 
     d_info = [(c, *spans(c)) for c in drafted.claims]
     c_info = [(c, *spans(c)) for c in curated.claims]
-    matched: dict[str, object] = {}
+    matched: dict[str, tuple] = {}  # curated claim id -> (drafted claim, its anchor, its figure)
     taken: set[str] = set()
 
     def value_of(q):
@@ -206,7 +209,7 @@ def score(name: str, draft: dict, curated_path: Path, article: str, kb_labels: d
         d = pick[0] if pick else None
         tally("statement found", d is not None, cur.id)
         if cur.quantity:
-            if d is not None and d.quantity and _overlap(fig, pick[2]) > 0:
+            if pick and d is not None and d.quantity and _overlap(fig, pick[2]) > 0:
                 found_figures += 1
             q, dq = cur.quantity, (d.quantity if d is not None else None)
             tally("value", dq is not None and value_of(q) == value_of(dq), cur.id,
@@ -255,16 +258,16 @@ def table(scores: list[Score]) -> str:
     names = [s.name for s in scores]
     width = max(len(f) for f in FIELDS + ("figures found", "drafted claims (unmatched)"))
     cols = [max(len(n), 16) for n in names]
-    lines = [" " * width + "  " + "  ".join(n.rjust(w) for n, w in zip(names, cols))]
+    lines = [" " * width + "  " + "  ".join(n.rjust(w) for n, w in zip(names, cols, strict=True))]
     for f in FIELDS:
         cells = []
-        for s, w in zip(scores, cols):
+        for s, w in zip(scores, cols, strict=True):
             right, of = s.counts[f]
             cells.append((f"{right}/{of} {100 * right / of:5.1f}%" if of else "n/a").rjust(w))
         lines.append(f.ljust(width) + "  " + "  ".join(cells))
-    cells = [f"{s.figures_found[0]}/{s.figures_found[1]}".rjust(w) for s, w in zip(scores, cols)]
+    cells = [f"{s.figures_found[0]}/{s.figures_found[1]}".rjust(w) for s, w in zip(scores, cols, strict=True)]
     lines.append("figures found".ljust(width) + "  " + "  ".join(cells))
-    cells = [f"{s.drafted} ({s.unmatched_drafts})".rjust(w) for s, w in zip(scores, cols)]
+    cells = [f"{s.drafted} ({s.unmatched_drafts})".rjust(w) for s, w in zip(scores, cols, strict=True)]
     lines.append("drafted claims (unmatched)".ljust(width) + "  " + "  ".join(cells))
     return "\n".join(lines) + "\n"
 
@@ -280,7 +283,7 @@ def article_sheets(folder: Path) -> list[tuple[str, Path, Path, str]]:
 
 
 def evaluate(kb_dir: Path, articles: list[tuple[str, Path, Path, str]],
-             open_kb: Callable[[Path], Any]) -> list[tuple[Score, object]]:
+             open_kb: Callable[[Path], Any]) -> list[tuple[Score, Draft]]:
     """Draft each article against a scratch copy of the knowledge base at `kb_dir` without the article's
     own graph (so that the draft cannot copy its curated claims), and score it. `articles` lists
     (name, text file, curated sheet, publication date); `open_kb` opens a knowledge base folder

@@ -99,7 +99,9 @@ def sentences_of(text: str, paragraph: Span) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in re.finditer(r"[.!?]", chunk):
         if _ends_sentence(chunk, m.start()):
-            end = m.end() + len(re.match(r"[”\"’)\]]*", chunk[m.end():])[0])
+            closing = re.match(r"[”\"’)\]]*", chunk[m.end():])
+            assert closing is not None  # a starred pattern always matches, if only the empty string
+            end = m.end() + len(closing[0])
             spans.append((start, end))
             start = end
             while start < len(chunk) and chunk[start].isspace():
@@ -133,7 +135,9 @@ def quotes_of(text: str, paragraph: Span) -> list[Quote]:
 
 def read(text: str) -> Article:
     paras = paragraphs(text)
-    sentences, quotes, outlet, dateline = [], [], None, None
+    sentences: list[Sentence] = []
+    quotes: list[Quote] = []
+    outlet, dateline = None, None
     for number, para in enumerate(paras):
         chunk = text[para.start:para.end]
         if number <= 2 and dateline is None and (m := DATELINE.fullmatch(chunk)):

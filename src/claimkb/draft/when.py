@@ -37,7 +37,7 @@ class When:
     printed: str
     phrase: str  # what the resolver is given
     kind: str
-    resolved: tuple[date, date, str, bool, str] | None
+    resolved: tuple[date, date, str, bool, str]
     since: bool = False
 
 

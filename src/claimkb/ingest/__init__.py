@@ -13,7 +13,7 @@ MAX_INPUT_BYTES = 5_000_000
 class Located(dict):
     """A mapping read from a sheet (YAML or CSV) that remembers the line of each key, for error messages."""
 
-    lines: dict[str, int]
+    lines: dict[str, int | None]  # None: the line is not known
 
 
 def read_input(path: Path, encoding: str = "utf-8") -> str:

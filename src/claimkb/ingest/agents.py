@@ -39,16 +39,18 @@ def directory(store: ox.Store) -> list[KnownAgent]:
     labels: dict[str, str] = {}
     same: dict[str, set[str]] = {}
     for quad in store.quads_for_pattern(None, ox.NamedNode(RDF.type), ox.NamedNode(PROV.Agent), None):
-        iri = quad.subject.value
-        if isinstance(quad.subject, ox.NamedNode) and iri.startswith(AGENT):
+        if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(AGENT):
+            iri = quad.subject.value
             labels.setdefault(iri, "")
             same.setdefault(iri, set())
     for iri in labels:
         node = ox.NamedNode(iri)
         for quad in store.quads_for_pattern(node, ox.NamedNode(RDFS.label), None, None):
-            labels[iri] = labels[iri] or quad.object.value
+            if not isinstance(quad.object, ox.Triple):  # a quoted triple (RDF-star) is no label
+                labels[iri] = labels[iri] or quad.object.value
         for quad in store.quads_for_pattern(node, ox.NamedNode(SCHEMA.sameAs), None, None):
-            same[iri].add(quad.object.value)
+            if not isinstance(quad.object, ox.Triple):
+                same[iri].add(quad.object.value)
     return [KnownAgent(iri[len(AGENT):], labels[iri], frozenset(same[iri])) for iri in sorted(labels)]
 
 

@@ -42,7 +42,8 @@ class Known:
     stances: dict[str, str]  # stance id -> graph
 
     def ids(self, kind: str) -> dict:
-        return {"agent": self.agents, "quantity": self.quantities, "claim": self.claims}[kind]
+        tables: dict[str, dict] = {"agent": self.agents, "quantity": self.quantities, "claim": self.claims}
+        return tables[kind]
 
 
 _KNOWN_QUERY = f"""
@@ -64,7 +65,9 @@ def _known_ids(store: ox.Store) -> Known:
     known = Known({}, {}, {}, {})
     bases = {"agent": f"{ID}agent/", "quantity": f"{ID}quantity/", "claim": f"{ID}claim/",
              "stance": f"{ID}stance/"}
-    for row in store.query(_KNOWN_QUERY):
+    solutions = store.query(_KNOWN_QUERY)
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT query
+    for row in solutions:
         kind, iri = row["kind"].value, row["x"].value
         if not iri.startswith(bases[kind]):
             continue
@@ -221,14 +224,15 @@ def _reuse_known_agents(sheet: Sheet, directory: list, declared: set[str], path:
 
 def trig(quads: list[ox.Quad]) -> bytes:
     """TriG with only the prefixes it uses, in a stable order, so that diffs stay readable."""
-    used = set()
+    used: set[str] = set()
     for quad in quads:
         for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
             for candidate in (term, getattr(term, "datatype", None)):
                 if isinstance(candidate, ox.NamedNode):
                     used.update(p for p, ns in PREFIXES.items() if candidate.value.startswith(ns))
     prefixes = {p: PREFIXES[p] for p in sorted(used)}
-    body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
+    data: bytes = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)  # type: ignore[assignment]
+    body = data.decode("utf-8")
     lines = [line for line in body.splitlines(keepends=True) if not line.startswith("@prefix ")]
     head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items())
     return (head + "\n" + "".join(lines)).encode("utf-8")

@@ -19,7 +19,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from ..errors import InputError, collect
 from ..limits import MAX_EXPONENT, decimal_in_range, huge_exponent, json_depth
@@ -85,7 +85,8 @@ def load(path: Path, recorded_on: date | None = None) -> list[Sheet]:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise InputError("the JSON holds a lone surrogate (an escape from \\ud800 to \\udfff), which is not "
-                         "a character", file=file, hint="write the character itself, or both halves of its escape") from None
+                         "a character", file=file,
+                         hint="write the character itself, or both halves of its escape") from None
     items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise InputError("expected a ClaimReview object, a list of them, or an @graph", file=file)
@@ -116,6 +117,14 @@ def _json_number(token: str) -> float:
 
 def _json_constant(token: str) -> float:
     raise ValueError(f"{token} is not a JSON number")
+
+
+@overload
+def _text(obj: dict, key: str, where: str, file: str, *, required: Literal[True]) -> str: ...
+
+
+@overload
+def _text(obj: dict, key: str, where: str, file: str, *, required: bool = False) -> str | None: ...
 
 
 def _text(obj: dict, key: str, where: str, file: str, *, required: bool = False) -> str | None:

@@ -210,12 +210,13 @@ def resolve(phrase: str, published: tuple[date, date]) -> tuple[date, date, str,
         # a deadline: from the reference date to the end of the named span
         inner = resolve(m[1], published)
         start = published[0]
-        if inner[1] < start and m[1] in MONTHS:  # "by the end of October" written in September: this October
+        deadline, precision = inner[1], inner[2]
+        if deadline < start and m[1] in MONTHS:  # "by the end of October" written in September: this October
             month = MONTHS[m[1]]
-            inner = (*month_span(start.year + (month < start.month), month), "month")
-        if inner[1] < start:
+            deadline, precision = month_span(start.year + (month < start.month), month)[1], "month"
+        if deadline < start:
             raise ValueError(f"{phrase!r} ends before the document's date")
-        return (start, inner[1], inner[2], True,
+        return (start, deadline, precision, True,
                 f"{phrase!r}: from the document's publication date to the end of {m[1]!r}.")
     ranged = _range(text, published[1])
     if ranged is not None:

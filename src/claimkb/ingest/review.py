@@ -52,7 +52,8 @@ def claim_id_of(text: str) -> str:
 
 def prepare(kb_dir: Path, claim: str, *, rating: str, url: str, author: str, explanation: str | None = None,
            rating_value: Decimal | None = None, best: Decimal | None = None, worst: Decimal | None = None,
-           published: date | None = None, recorded_on: date, shapes: Path, ontology: Path) -> tuple[list[Built], Written]:
+           published: date | None = None, recorded_on: date, shapes: Path,
+           ontology: Path) -> tuple[list[Built], Written]:
     """The graph of one verdict, checked by the shapes, and what writing it will say (`build.write` writes
     it, all or nothing). Raises UsageError for a claim or an author
     the knowledge base cannot resolve, or a rating that Google's markup would not accept."""
@@ -60,15 +61,18 @@ def prepare(kb_dir: Path, claim: str, *, rating: str, url: str, author: str, exp
     try:
         name = graph_id(claim_id, url)
     except UnicodeEncodeError:
-        raise UsageError(f"--url {url!r} is not text that can be written", hint="give the review's http(s) URL") from None
+        raise UsageError(f"--url {url!r} is not text that can be written",
+                         hint="give the review's http(s) URL") from None
     path = kb_dir / "graphs" / f"{name}.trig"
     if path.exists() and not path.read_bytes().startswith(HEADER.split("{")[0].encode()):
         raise UsageError(f"{path} exists and was not written by `claimkb review`",
                          hint="move that file away, or review another claim")
     store = agent_files.load_graphs(kb_dir, {name})
     node = claim_iri(claim_id)
-    texts = [q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(SCHEMA.text), None, None)]
-    is_claim = any(True for _ in store.quads_for_pattern(node, ox.NamedNode(RDF.type), ox.NamedNode(SCHEMA.Claim), None))
+    texts = [q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(SCHEMA.text), None, None)
+             if not isinstance(q.object, ox.Triple)]
+    is_claim = any(True for _ in store.quads_for_pattern(node, ox.NamedNode(RDF.type), ox.NamedNode(SCHEMA.Claim),
+                                                         None))
     if not is_claim or not texts:
         raise UsageError(f"no claim {claim!r} in the knowledge base", hint="list claims with `claimkb timeline`")
     _check_scale(rating_value, best, worst)

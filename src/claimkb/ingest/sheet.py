@@ -7,16 +7,17 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NoReturn, overload
 
 import yaml
 
+from .. import rules
 from ..errors import InputError, collect
 from ..limits import MAX_EXPONENT, huge_exponent
 from ..model import (
     AGENT_KINDS,
-    AGGREGATIONS,
     AGENT_TYPES,
+    AGGREGATIONS,
     CARRIAGES,
     COMPARATORS,
     Agent,
@@ -32,12 +33,12 @@ from ..model import (
     Stance,
     TimeRef,
 )
-from .. import rules
 from . import Located, dates, read_input
 
+# a document's publication interval (first and last day), or (None, None) when it is not known
+Published = tuple[date, date] | tuple[None, None]
 
-
-R, O, C = "required", "optional", "conditional"
+R, O, C = "required", "optional", "conditional"  # noqa: E741 - one letter each keeps the tables below legible
 # Every field a YAML sheet may carry, by section, and whether it is required ("conditional": required in
 # some cases, which docs/sheet-format.md states). The reader refuses any other field, and a test keeps the
 # field tables of docs/sheet-format.md equal to this one.
@@ -138,13 +139,13 @@ class _Reader:
     def __init__(self, file: str) -> None:
         self.file = file
 
-    def fail(self, data: Any, key: str | None, where: str, message: str, hint: str | None = None):
+    def fail(self, data: Any, key: str | None, where: str, message: str, hint: str | None = None) -> NoReturn:
         lines = getattr(data, "lines", {})
         line = lines.get(key) if key is not None else (min(lines.values()) if lines else None)
         field = f"{where}.{key}" if key else where
         raise InputError(message, file=self.file, line=line, where=field, hint=hint)
 
-    def mapping(self, data: Any, where: str, allowed: set[str]) -> Located:
+    def mapping(self, data: Any, where: str, allowed: set[str]) -> dict:
         if not isinstance(data, dict):
             self.fail(None, None, where, "expected a mapping (key: value lines)")
         unknown = sorted(set(data) - allowed)
@@ -166,6 +167,12 @@ class _Reader:
                   f"is still marked for review{f' (guessed: {fields})' if fields else ''}",
                   hint="check the guessed fields against the text, correct them, then delete this `review:` "
                        "key to accept them")
+
+    @overload
+    def text(self, data: dict, key: str, where: str, *, required: Literal[True]) -> str: ...
+
+    @overload
+    def text(self, data: dict, key: str, where: str, *, required: bool = False) -> str | None: ...
 
     def text(self, data: dict, key: str, where: str, *, required: bool = False) -> str | None:
         value = data.get(key)
@@ -242,7 +249,8 @@ def parse(data: Any, file: str, kb_dir: Path | None = None,
         r.reviewed(top["document"], "document")
     except InputError as exc:
         marked.append(exc)
-    published = (document.published.start, document.published.end or document.published.start)
+    first_day = document.published.start
+    published: Published = (first_day, document.published.end or first_day) if first_day is not None else (None, None)
     archive = None
     if document.archive and kb_dir is not None:
         from .to_rdf import read_archive
@@ -282,7 +290,8 @@ def parse(data: Any, file: str, kb_dir: Path | None = None,
             problems.append(exc)
     curation = r.mapping(top.get("curation") or {}, "curation", set(FIELDS["curation"]))
     stated = _iso(r, curation, "recorded_on", "curation")
-    if stated is None and recorded_on is None:
+    curated_on = stated[0] if stated else recorded_on
+    if curated_on is None:
         r.fail(None, None, "curation.recorded_on", "is missing: the sheet does not say when it was curated",
                hint="add `curation: {recorded_on: YYYY-MM-DD}` to the sheet, or pass --recorded-on YYYY-MM-DD")
     try:
@@ -290,7 +299,7 @@ def parse(data: Any, file: str, kb_dir: Path | None = None,
             document=document, claims=tuple(claims), stances=stances, agents=tuple(agents),
             reviews=tuple(reviews), quantities=tuple(quantities),
             recorded_by=r.text(curation, "recorded_by", "curation") or "claimkb-curators",
-            recorded_on=stated[0] if stated else recorded_on,
+            recorded_on=curated_on,
         )
     except ValueError as exc:
         raise InputError(str(exc), file=file, where="claims") from None
@@ -335,8 +344,7 @@ def _document(r: _Reader, data: Any) -> Document:
 DATE_KEYS = set(FIELDS["date spec"])
 
 
-def _date_spec(r: _Reader, parent: dict, key: str, where: str,
-               published: tuple[date, date] | None) -> TimeRef:
+def _date_spec(r: _Reader, parent: dict, key: str, where: str, published: Published | None) -> TimeRef:
     here = f"{where}.{key}"
     raw = parent[key]
     if isinstance(raw, str):  # `asserted: on Tuesday` is short for `asserted: {phrase: on Tuesday}`
@@ -358,31 +366,36 @@ def _date_spec(r: _Reader, parent: dict, key: str, where: str,
             evidence=evidence or "Not stated in the document; at the latest its publication date.",
             resolved_against_published=True, cumulative=cumulative, as_of=as_of,
         )
-    start = _iso(r, spec, "start", here)
-    end = _iso(r, spec, "end", here)
+    start_span = _iso(r, spec, "start", here)
+    end_span = _iso(r, spec, "end", here)
+    start: date | None
+    end: date | None
     precision = r.text(spec, "precision", here)
     inferred = spec.get("inferred")
     if inferred is not None and not isinstance(inferred, bool):
         r.fail(spec, "inferred", here, "must be true or false")
     against = False
-    if start is None and phrase is None and as_of is not None:
+    if start_span is None and phrase is None and as_of is not None:
         # a count at a date: the period is its as-of date alone
         return TimeRef(precision=as_of.precision, inferred=as_of.inferred, evidence=evidence, as_of=as_of,
                        cumulative=cumulative)
-    if start is None:
+    if start_span is None:
         if phrase is None:
             r.fail(spec, None, here, "needs a phrase, a start date, an `as_of`, or `unstated: true`")
         try:
             found = dates.absolute(phrase)
         except ValueError as exc:
             r.fail(spec, "phrase", here, str(exc))
-        if found is None and (published is None or published[0] is None):
-            r.fail(spec, "phrase", here, f"the phrase {phrase!r} needs the document's publication date to resolve",
-                   hint="give start/end as ISO dates instead")
-        try:
-            s, e, p, inf, ev = found or dates.resolve(phrase, published)
-        except (dates.UnknownPhrase, ValueError) as exc:
-            r.fail(spec, "phrase", here, str(exc))
+        if found is None:
+            if published is None or published[0] is None:
+                r.fail(spec, "phrase", here,
+                       f"the phrase {phrase!r} needs the document's publication date to resolve",
+                       hint="give start/end as ISO dates instead")
+            try:
+                found = dates.resolve(phrase, published)
+            except (dates.UnknownPhrase, ValueError) as exc:
+                r.fail(spec, "phrase", here, str(exc))
+        s, e, p, inf, ev = found
         start, end, against = s, e, published is not None and published[0] is not None
         if (phrase.strip().lower().startswith("since") and spec.get("end") is None and "as_of" not in spec
                 and published is not None and published[1] is not None):
@@ -392,8 +405,8 @@ def _date_spec(r: _Reader, parent: dict, key: str, where: str,
         inferred = inf if inferred is None else inferred
         evidence = evidence or ev
     else:
-        start, default_end, granularity = start
-        end = end[1] if end is not None else default_end
+        start, default_end, granularity = start_span
+        end = end_span[1] if end_span is not None else default_end
         precision = precision or granularity
     if cumulative and as_of is not None and spec.get("end") is None:
         end = as_of.end or as_of.start  # a running total runs up to its as-of date
@@ -407,7 +420,7 @@ def _date_spec(r: _Reader, parent: dict, key: str, where: str,
         r.fail(spec, None, here, str(exc))
 
 
-def _as_of(r: _Reader, spec: dict, where: str, published: tuple[date, date] | None) -> TimeRef:
+def _as_of(r: _Reader, spec: dict, where: str, published: Published | None) -> TimeRef:
     """A nested date spec, or `published`: the document's publication date is the honest as-of date."""
     if spec["as_of"] != "published":
         return _date_spec(r, spec, "as_of", where, published)
@@ -439,7 +452,7 @@ def _iso(r: _Reader, spec: dict, key: str, where: str) -> tuple[date, date, str]
     return span
 
 
-def _claim(r: _Reader, data: Any, index: int, published: tuple[date, date], archive: str | None) -> Claim:
+def _claim(r: _Reader, data: Any, index: int, published: Published, archive: str | None) -> Claim:
     """One claim; every field is checked even after another fails, so all problems show at once."""
     where = f"claims[{index}]"
     c = r.mapping(data, where, set(FIELDS["claim"]))

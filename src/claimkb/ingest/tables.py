@@ -30,8 +30,8 @@ from . import Located, read_input
 DOCUMENT = ("document", "title", "kind", "publisher", "url", "published", "certainty", "archive",
             "recorded_on", "recorded_by")
 CLAIM = ("claim", "text", "claimant", "carriage", "cue", "quote", "quotation", "hedge", "note", "value",
-         "as_written", "unit", "comparator", "quantity", "min", "max", "asserted", "period", "as_of", "relays", "primary_source", "first_appearance",
-         "claim_url", "after_publication")
+         "as_written", "unit", "comparator", "quantity", "min", "max", "asserted", "period", "as_of", "relays",
+         "primary_source", "first_appearance", "claim_url", "after_publication")
 
 
 WORDS = {"title", "text", "quote", "quotation", "hedge", "note", "cue", "as_written"}
@@ -134,8 +134,8 @@ def _claim(cells: dict[str, str], line: int) -> Located:
             period.lines.update({"cumulative": line, "as_of": line})
         claim["period"] = period
     if "value" in cells or "min" in cells or "max" in cells:
-        quantity = {key: cells[key] for key in ("value", "as_written", "unit", "comparator", "min", "max")
-                    if key in cells}
+        quantity: dict[str, str] = {key: cells[key] for key in ("value", "as_written", "unit", "comparator", "min",
+                                                                "max") if key in cells}
         if "quantity" in cells:
             quantity["measures"] = cells["quantity"]
         claim["quantity"] = _located(quantity, line)

@@ -14,8 +14,8 @@ from .. import rules
 from ..errors import InputError
 from ..model import (
     AGENT_KINDS,
-    AGGREGATIONS,
     AGENT_TYPES,
+    AGGREGATIONS,
     CARRIAGES,
     CERTAINTIES,
     COMPARATORS,
@@ -189,6 +189,8 @@ def _curation(out: _Emitter, sheet: Sheet, sheet_name: str) -> None:
 
 def read_archive(kb_dir: Path, document: Document, sheet_name: str) -> tuple[bytes, str]:
     """The archived text's bytes and its text; only files inside the knowledge base are read."""
+    if not document.archive:
+        raise InputError("the document names no archived text", file=sheet_name, where="document.archive")
     path = (kb_dir / document.archive).resolve()
     if kb_dir.resolve() not in path.parents:
         raise InputError(f"archive {document.archive!r} is outside the knowledge base folder",
@@ -235,7 +237,8 @@ def _time(out: _Emitter, node: NamedNode, t: TimeRef, published: NamedNode | Non
     if t.as_of is not None:
         a = t.as_of
         out.add(node, ckb("asOfStart"), xsd_date(a.start) if a.start else None)
-        out.add(node, ckb("asOfEnd"), xsd_date(a.end or a.start) if (a.end or a.start) else None)
+        as_of_end = a.end or a.start
+        out.add(node, ckb("asOfEnd"), xsd_date(as_of_end) if as_of_end else None)
         as_of_words = f"As of {a.phrase!r}" if a.phrase else "As of"
         detail = f"{as_of_words}: {a.evidence}" if a.evidence else None
         if detail:
@@ -337,7 +340,7 @@ def _claim(out: _Emitter, c: Claim, d: Document, archive_text: str | None, sheet
     if c.quantity:
         _quantity(out, c)
     if archive_text is not None and c.anchor:
-        _anchor(out, c, d, archive_text, sheet_name)
+        _anchor(out, c, c.anchor, d, archive_text, sheet_name)
     out.add(doc_iri(d.id), _n(MP + ("asserts" if c.carriage == "own-voice" else "quotes")), node)
 
 
@@ -375,9 +378,10 @@ def _quantity(out: _Emitter, c: Claim) -> None:
         out.add(node, schema("minValue"), decimal(q.minimum))
     if q.maximum is not None:
         out.add(node, schema("maxValue"), decimal(q.maximum))
-    bounds = dict(minimum=q.minimum, maximum=q.maximum, formulaic=q.formulaic, as_written=q.as_written)
-    strict = rules.value_interval(q.value, q.comparator, **bounds)
-    implied = rules.implied_interval(q.value, q.comparator, **bounds)
+    strict = rules.value_interval(q.value, q.comparator, minimum=q.minimum, maximum=q.maximum,
+                                  formulaic=q.formulaic, as_written=q.as_written)
+    implied = rules.implied_interval(q.value, q.comparator, minimum=q.minimum, maximum=q.maximum,
+                                     formulaic=q.formulaic, as_written=q.as_written)
     low, high = rules.stored_bounds(strict)
     implied_low, implied_high = rules.stored_bounds(implied)
     for predicate, value, stated in (("intervalLow", low, None), ("intervalHigh", high, None),
@@ -386,10 +390,10 @@ def _quantity(out: _Emitter, c: Claim) -> None:
             out.add(node, ckb(predicate), decimal(value))
 
 
-def _anchor(out: _Emitter, c: Claim, d: Document, archive_text: str, sheet_name: str) -> None:
-    start = locate(archive_text, c.anchor, c.anchor_occurrence, file=sheet_name,
+def _anchor(out: _Emitter, c: Claim, anchor: str, d: Document, archive_text: str, sheet_name: str) -> None:
+    start = locate(archive_text, anchor, c.anchor_occurrence, file=sheet_name,
                    where=f"claim {c.id}.anchor")
-    end = start + len(c.anchor)
+    end = start + len(anchor)
     node = claim_iri(c.id, "anchor")
     quote_sel = claim_iri(c.id, "quote-sel")
     pos_sel = claim_iri(c.id, "pos-sel")
@@ -399,13 +403,13 @@ def _anchor(out: _Emitter, c: Claim, d: Document, archive_text: str, sheet_name:
     out.add(node, oa("hasSelector"), quote_sel)
     out.add(node, oa("hasSelector"), pos_sel)
     out.add(quote_sel, TYPE, oa("TextQuoteSelector"))
-    out.text(quote_sel, oa("exact"), c.anchor)
+    out.text(quote_sel, oa("exact"), anchor)
     out.text(quote_sel, oa("prefix"), archive_text[max(0, start - CONTEXT_CHARS):start])
     out.text(quote_sel, oa("suffix"), archive_text[end:end + CONTEXT_CHARS])
     out.add(pos_sel, TYPE, oa("TextPositionSelector"))
     out.add(pos_sel, oa("start"), integer(start))
     out.add(pos_sel, oa("end"), integer(end))
-    if c.quotation is not None and c.quotation not in c.anchor:
+    if c.quotation is not None and c.quotation not in anchor:
         raise InputError("the quotation is not inside the anchored words",
                          file=sheet_name, where=f"claim {c.id}.quotation",
                          hint="the quotation must be copied from the anchored text verbatim")

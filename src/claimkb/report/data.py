@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .. import answers, rules
+from .. import answers
 from ..conflicts import Finder, figures_from_rows
 from ..records import Claimant, Disagreement, Hop, TracedClaim, value_of
 
@@ -96,13 +96,13 @@ def gather(kb: KnowledgeBase, progress=None) -> Site:
     documents_of = {c.claim.claim: c.claim.document for c in traced.values()}
     anchors: dict[str, list[Anchor]] = defaultdict(list)
     for row in session.run("anchors").rows:
-        claim = row["claim"].value
-        document = documents_of.get(claim)
+        claim_iri = row["claim"].value
+        document = documents_of.get(claim_iri)
         if document is None:
             continue
         start, end = value_of(row.get("start")), value_of(row.get("end"))
         anchors[document].append(Anchor(
-            claim, _s(row, "exact"), _s(row, "prefix"), _s(row, "suffix"),
+            claim_iri, _s(row, "exact"), _s(row, "prefix"), _s(row, "suffix"),
             int(start) if isinstance(start, (int, Decimal)) else None,
             int(end) if isinstance(end, (int, Decimal)) else None, _s(row, "archivePath"), _s(row, "sha256")))
     say("reading verdicts", 5, 6)

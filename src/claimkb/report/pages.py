@@ -390,9 +390,12 @@ class Report:
                 continue
             c = item.claim if item else None
             sides.append("<div>" + f"<h2>{self.claim_link(iri, root)}</h2>\n" + (fields([
-                ("text", esc(c.text)), ("figure", esc(figure or _figure(c))), ("claimant", self.claimants_html(c, root)),
-                ("document", self.doc_link(c.document, root, c.headline)), ("published", esc(text_of(c.published))),
-                ("quote", esc(f"\u201c{c.quote}\u201d") if c.quote else "")]) if c else "<p>Not in the knowledge base.</p>")
+                ("text", esc(c.text)), ("figure", esc(figure or _figure(c))),
+                ("claimant", self.claimants_html(c, root)),
+                ("document", self.doc_link(c.document, root, c.headline)),
+                ("published", esc(text_of(c.published))),
+                ("quote", esc(f"\u201c{c.quote}\u201d") if c.quote else "")])
+                if c else "<p>Not in the knowledge base.</p>")
                 + "</div>")
         parts = [f"<h1>Disagreement #{number}: {esc(d.kind)}</h1>\n", fields([
             ("kind", _kind(d.kind)), ("measured quantity", esc(QK.local(d.quantity) or d.quantity or "")),

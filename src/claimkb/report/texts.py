@@ -44,7 +44,7 @@ def archive_html(folder: Path | None, anchors: list[Anchor], claim_name: Callabl
         spans.append((start, start + len(a.exact or ""), claim_name(a.claim)))
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     out = []
-    for begin, end in zip(cuts, cuts[1:]):
+    for begin, end in zip(cuts, cuts[1:], strict=False):
         for s, _, name in spans:
             if s == begin:
                 out.append(f'<a class="qref" id="q-{name}" href="../claims/{name}.html" data-label="{esc(name)}" '
@@ -81,7 +81,8 @@ def _locate(text: str, a: Anchor) -> int | None:
     exact = a.exact or ""
     if not exact:
         return None
-    if a.start is not None and text[a.start:a.start + len(exact)] == exact and (a.end is None or a.end == a.start + len(exact)):
+    if (a.start is not None and text[a.start:a.start + len(exact)] == exact
+            and (a.end is None or a.end == a.start + len(exact))):
         return a.start
     context = (a.prefix or "") + exact + (a.suffix or "")
     first = text.find(context)

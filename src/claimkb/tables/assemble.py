@@ -95,12 +95,12 @@ def _claims(db: sqlite3.Connection, out: sqlite3.Connection, labels: emulate.Lab
            "WHERE st.value IS NOT NULL OR st.min IS NOT NULL OR st.max IS NOT NULL")
     properties = [codec.iri(SCHEMA.value), codec.iri(SCHEMA.minValue),
                   codec.iri(SCHEMA.maxValue)]
-    rows = []
+    values_of = []
     for claim, *values in db.execute(sql):
         for prop, code in zip(properties, values, strict=True):
             if code is not None and codec.datatype(code) == XSD.decimal:
-                rows.append((codec.text(code), prop, claim))
-    out.executemany("INSERT INTO value VALUES (?, ?, ?)", rows)
+                values_of.append((codec.text(code), prop, claim))
+    out.executemany("INSERT INTO value VALUES (?, ?, ?)", values_of)
 
 
 def _by_claimant(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
@@ -170,7 +170,8 @@ def _days(a: date, b: date) -> int:
 def _write_group(out: sqlite3.Connection, figures: list[rules.Figure], next_id: int, findings: Findings) -> int:
     distinct, of_claim = deduplicate(figures)
     ids: dict[int, int] = {}
-    rows, series = [], []
+    rows: list[tuple] = []
+    series: list[tuple] = []
     for d in distinct:
         ids[id(d)] = next_id
         rows.append(figure_row(next_id, d))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from typing import overload
 
 from .. import rules
 from ..namespaces import PROV, SCHEMA, XSD
@@ -41,6 +42,14 @@ def select(db: sqlite3.Connection, sql: str, aliases: dict[str, list[str]],
         for (a, c), value in zip(picks, values, strict=True):
             row[a][c] = value
         yield row
+
+
+@overload
+def local(code: str) -> str: ...
+
+
+@overload
+def local(code: None) -> None: ...
 
 
 def local(code: str | None) -> str | None:
@@ -76,6 +85,14 @@ class Labels:
         """The label of the agent's kind (`?agent ckb:agentKind/rdfs:label ?x`)."""
         kind = None if agent is None else self.of.get(agent, (None, None))[1]
         return self.label(kind)
+
+
+@overload
+def str_of(code: str) -> str: ...
+
+
+@overload
+def str_of(code: None) -> None: ...
 
 
 def str_of(code: str | None) -> str | None:
@@ -262,7 +279,8 @@ def claimants(db: sqlite3.Connection, labels: Labels) -> list[Row]:
     counts: dict[str | None, list] = {}
     sql = f"SELECT c.author, c.appearance FROM node c WHERE {IS_CLAIM} AND c.appearance IS NOT NULL"
     for authors, document in db.execute(sql):
-        for author in many(authors) or [None]:
+        owners: list[str | None] = [*many(authors)]
+        for author in owners or [None]:
             mine = counts.setdefault(author, [0, set()])
             mine[0] += 1
             mine[1].add(document)
@@ -321,7 +339,7 @@ def _later(a: str, b: str) -> bool:
 
 
 def quantity_relations(db: sqlite3.Connection) -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     for quantity, sums, average, increment in db.execute(
             "SELECT s, sum_of, average_of, increment_of FROM node "
             "WHERE sum_of IS NOT NULL OR average_of IS NOT NULL OR increment_of IS NOT NULL"):

@@ -232,7 +232,8 @@ class FigureIndex:
         exact rule)."""
         out = []
         for claimant in sorted(f.series):
-            clauses, params = [], [f.quantity, f.unit, claimant]
+            clauses: list[str] = []
+            params: list[str | float] = [f.quantity, f.unit, claimant]
             if f.high is not None:
                 clauses.append("(f.we < ? AND f.lowf >= ?)")
                 params += [f.window.start.isoformat(), _below(float(f.high))]
