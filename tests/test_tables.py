@@ -13,7 +13,6 @@ import sys
 import pytest
 
 import claimkb
-
 from claimkb.conflicts import Finder, figures_from_rows
 from claimkb.namespaces import XSD
 from claimkb.results import Term
