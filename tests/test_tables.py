@@ -128,3 +128,18 @@ def test_a_changed_table_is_refused_not_trusted(monkeypatch, tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(claimkb.KbError, match="changed or damaged since they were built"):
         claimkb.open(KB).disagreements()
+
+
+def test_a_reviewed_claim_is_traced_with_its_verdict_from_the_tables(monkeypatch, tmp_path, kb_copy):
+    from datetime import date
+
+    monkeypatch.setenv("CLAIMKB_CACHE", str(tmp_path / "cache"))
+    claimkb.open(kb_copy).review("D01-c02", rating="Accurately relayed", url="https://factcheck.example.org/701650",
+                                 author="Example Fact Check", recorded_on=date(2026, 12, 1))
+    disk, memory = both(monkeypatch, kb_copy)
+    claims = [Term.iri(c.claim.claim) for c in memory.trace("701650").claims]
+    assert disk.session.backend.tables.answer("reviews", {"claim": claims}) is None  # a reviewed claim: the query
+    assert disk.session.backend.tables.answer("reviews", {"claim": claims[1:]}) == []  # none reviewed: no query
+    traced = disk.trace("701650")
+    assert traced == memory.trace("701650")
+    assert [v.rating for c in traced.claims for v in c.reviews] == ["Accurately relayed"]

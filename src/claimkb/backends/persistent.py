@@ -32,7 +32,7 @@ from ..namespaces import ONTOLOGY_GRAPH
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 COMPLETE = "claimkb-store.json"
-STORE_FORMAT = 5  # 5: with the tables of tables/ (catalogue answers, figures, findings)
+STORE_FORMAT = 6  # 5: with the tables of tables/ (catalogue answers, figures, findings); 6: reviewed claims
 LOADERS = 2
 
 

@@ -36,6 +36,7 @@ CREATE TABLE grp (quantity TEXT, unit TEXT, kind TEXT, figures INTEGER, claims I
                   length INTEGER, skew INTEGER, PRIMARY KEY (quantity, unit)) WITHOUT ROWID;
 CREATE TABLE finding (position INTEGER PRIMARY KEY, row TEXT);
 CREATE TABLE finding_quantity (quantity TEXT, position INTEGER);
+CREATE TABLE reviewed (claim TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 INDEXES_SQL = """
 CREATE INDEX link_relay ON link (relay);
@@ -63,6 +64,9 @@ def assemble(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
     labels = emulate.Labels(db)
     findings = Findings()
     _claims(db, out, labels)
+    out.executemany("INSERT OR IGNORE INTO reviewed VALUES (?)",
+                    ((claim,) for (items,) in db.execute("SELECT reviewed FROM node WHERE reviewed IS NOT NULL")
+                     for claim in emulate.many(items)))
     _by_claimant(db, out)
     _hops(db, out, labels, findings)
     for name, rows in (("agents", emulate.agents(db, labels)), ("claimants", emulate.claimants(db, labels)),

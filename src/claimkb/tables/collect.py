@@ -48,6 +48,8 @@ COLUMNS = [
     ("pref_label", SKOS.prefLabel, False), ("aggregation", CKB.aggregation, False), ("sum_of", CKB.sumOf, True),
     ("average_of", CKB.dailyAverageOf, True), ("increment_of", CKB.incrementOf, True),
     ("label", RDFS.label, False), ("agent_kind", CKB.agentKind, False),
+    # reviews (what a fact-checker's verdict is about)
+    ("reviewed", SCHEMA.itemReviewed, True),
 ]
 NAMES = [name for name, _p, _m in COLUMNS]
 INDEX = {predicate: i for i, (_n, predicate, _m) in enumerate(COLUMNS)}

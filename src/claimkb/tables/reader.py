@@ -110,6 +110,10 @@ class Tables:
             rows = self._stored("claims-by-claimant", codec.of_term(terms["claimant"]))
         elif name == "relay-hops" and keys == {"claim"} and isinstance(terms["claim"], list):
             rows = self._chains([codec.of_term(t) for t in terms["claim"]])
+        elif name == "reviews" and keys == {"claim"} and isinstance(terms["claim"], list) and not any(
+                self.db.execute("SELECT 1 FROM reviewed WHERE claim = ?", (codec.of_term(t),)).fetchone()
+                for t in terms["claim"]):
+            rows = []  # none of these claims has a review (the query's plan reads every claim to say so)
         elif name == "claims-with-value" and keys == {"value"} and isinstance(terms["value"], Term) \
                 and terms["value"].datatype == XSD.decimal and terms["value"].kind == "literal":
             rows = self._with_value(terms["value"].value)
