@@ -3,6 +3,8 @@ commands find it in the documented order (--kb, CLAIMKB_KB, ./kb with graphs/, e
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from claimkb import api, resources
@@ -36,6 +38,26 @@ def test_an_empty_kb_answers_that_it_has_no_claims(cli, tmp_path):
     assert sorted(p.name for p in (tmp_path / "empty").iterdir()) == ["archive", "graphs", "sheets"]
     run = cli("who", "--kb", str(tmp_path / "empty"))
     assert (run.code, run.out, run.err) == (0, "", "No claims in the knowledge base.\n")
+    assert [p.name for p in (tmp_path / "empty" / "graphs").iterdir()] == ["agents.trig"]  # the built-in agents
+
+
+def test_an_empty_kb_takes_a_claimreview_export_with_its_claim(cli, tmp_path, kb_copy):
+    review = cli("review", "D01-c02", "--rating", "Accurately relayed", "--explanation", "As published.", "--url",
+                 "https://factcheck.example.org/701650", "--author", "Example Fact Check", "--date", "2024-11-07",
+                 "--kb", str(kb_copy))
+    assert review.code == 0, review.err
+    exported = cli("export", "--format", "claimreview", "--kb", str(kb_copy))
+    (tmp_path / "reviews.json").write_text(exported.out, encoding="utf-8")
+    assert cli("init", str(tmp_path / "empty"), "--empty").code == 0
+    run = cli("import", str(tmp_path / "reviews.json"), "--kb", str(tmp_path / "empty"))
+    assert run.code == 0, run.err
+    again = cli("export", "--format", "claimreview", "--kb", str(tmp_path / "empty")).out
+
+    def kept(markup):  # what a round trip into a knowledge base without the claim must keep
+        return [(r["url"], r["claimReviewed"], r["reviewRating"], r["author"]["name"], r["itemReviewed"]["text"],
+                 r["itemReviewed"]["appearance"]["url"], r["itemReviewed"]["author"]["name"]) for r in markup]
+
+    assert kept(json.loads(again)) == kept(json.loads(exported.out))
 
 
 @pytest.fixture

@@ -80,6 +80,7 @@ def init(path: str | os.PathLike[str], *, empty: bool = False) -> Path:
         if empty:
             for name in ("graphs", "sheets", "archive"):
                 (made / name).mkdir(parents=True)
+            (made / "graphs" / "agents.trig").write_bytes(_builtin_agents())
         else:
             shutil.copytree(resources.kb_dir(), made, ignore=shutil.ignore_patterns(".claimkb-*", "__pycache__"))
         if target.exists():
@@ -88,6 +89,19 @@ def init(path: str | os.PathLike[str], *, empty: bool = False) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _builtin_agents() -> bytes:
+    """The bundled agents graph cut down to the agents every sheet may name without declaring them: the
+    curators (`curation.recorded_by`'s default) and the unattributed claimant of hearsay."""
+    import pyoxigraph as ox
+
+    from .namespaces import AGENT, GRAPH, PREFIXES
+
+    keep = {ox.NamedNode(GRAPH.agents), ox.NamedNode(AGENT["claimkb-curators"]), ox.NamedNode(AGENT.unattributed)}
+    source = resources.kb_dir() / "graphs" / "agents.trig"
+    quads = [q for q in ox.parse(path=str(source), format=ox.RdfFormat.TRIG) if q.subject in keep]
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))  # type: ignore[return-value]
 
 
 def recover(path: str | os.PathLike[str]) -> str | None:
