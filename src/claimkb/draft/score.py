@@ -91,6 +91,12 @@ def _bounds(t) -> tuple | None:
     return (t.start, t.end or t.start)
 
 
+def _period(t) -> tuple | None:
+    """A period's bounds; an unstated period (the sheet says the text gives none) is no period."""
+    bounds = _bounds(t)
+    return None if bounds == ("unstated",) else bounds
+
+
 def _figure_words(q) -> str:
     """The figure as printed, without the comparator words some curated sheets keep."""
     text = q.as_written
@@ -224,8 +230,8 @@ def score(name: str, draft: dict, curated_path: Path, article: str, kb_labels: d
               f"{d.carriage if d else None} for {cur.carriage}")
         tally("asserted date", d is not None and _bounds(d.asserted) == _bounds(cur.asserted), cur.id,
               f"{_bounds(d.asserted) if d else None} for {_bounds(cur.asserted)}")
-        tally("period", d is not None and _bounds(d.period) == _bounds(cur.period), cur.id,
-              f"{_bounds(d.period) if d else None} for {_bounds(cur.period)}")
+        tally("period", d is not None and _period(d.period) == _period(cur.period), cur.id,
+              f"{_period(d.period) if d else None} for {_period(cur.period)}")
         d_anchor = pick[1] if pick else None
         verbatim = d is not None and d_anchor is not None and article[d_anchor[0]:d_anchor[1]] == d.anchor
         covers = anchor is not None and d_anchor is not None and d_anchor[0] <= anchor[0] and anchor[1] <= d_anchor[1]
