@@ -196,3 +196,27 @@ def test_the_huge_exponent_check_is_linear_and_keeps_its_verdicts(text, huge):
     from claimkb.limits import huge_exponent
 
     assert huge_exponent(text) is huge
+
+
+GRAPH_FILES = {
+    "a FIFO": (lambda path: os.mkfifo(path), "not a regular file (a device, pipe or socket)"),
+    "a link to /dev/zero": (lambda path: path.symlink_to("/dev/zero"),
+                            "a symbolic link to /dev/zero, outside the knowledge base"),
+    "a link to a file outside the KB": (lambda path: path.symlink_to("/etc/hostname"),
+                                        "a symbolic link to /etc/hostname, outside the knowledge base"),
+}
+
+
+@pytest.mark.parametrize("name", GRAPH_FILES)
+@pytest.mark.parametrize("command", [("who",), ("validate",), ("import", str(KB / "sheets" / "D31-ukdi-sep.yaml"))])
+def test_a_graph_file_that_is_not_a_regular_file_in_the_kb_is_refused_without_reading_it(cli, kb_copy, name, command):
+    make, message = GRAPH_FILES[name]
+    graph = kb_copy / "graphs" / "odd.trig"
+    make(graph)  # a FIFO hung every read; /dev/zero filled the memory; /etc/hostname was read as a graph
+    before = snapshot(kb_copy)
+    run = cli(*command, "--kb", str(kb_copy))
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines() == [
+        f"Error: {graph}: {message}",
+        "Hint: remove it from graphs/ or replace it with the graph file itself (`claimkb import` rebuilds it)"]
+    assert snapshot(kb_copy) == before
