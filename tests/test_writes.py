@@ -149,3 +149,24 @@ def test_export_to_a_full_disk_or_a_folder_is_refused_cleanly(cli, tmp_path, mon
     assert (run.code, run.out) == (1, "")
     assert "No space left on device" in run.err
     assert list(out.iterdir()) == []
+
+
+def test_an_import_into_a_read_only_kb_is_an_error_naming_the_folder(cli, kb_copy, tmp_path, monkeypatch):
+    sheet = tmp_path / "s.yaml"
+    sheet.write_text(SHEET.format(doc="X9-doc"), encoding="utf-8")
+    before = snapshot(kb_copy)
+    real_open = os.open
+
+    def read_only(path, flags, *args):  # a read-only mount, as root cannot get with chmod alone
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only)
+    run = cli("import", str(sheet), "--kb", str(kb_copy))
+    monkeypatch.undo()
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines() == [
+        f"Error: cannot write to the knowledge base {kb_copy.resolve()}: Read-only file system",
+        "Hint: make a writable working copy with `claimkb init DIR` and use --kb DIR, or fix the folder's permissions"]
+    assert snapshot(kb_copy) == before

@@ -81,9 +81,14 @@ def writer_lock(kb_dir: Path, *, wait: bool = False) -> Iterator[str | None]:
     """Hold the knowledge base's write lock; fail at once (or wait), naming the holder. What a killed
     writer left is finished or cleaned first; the context gives what `recover` did."""
     kb_dir = kb_dir.resolve()
-    kb_dir.mkdir(parents=True, exist_ok=True)
     path = kb_dir / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        kb_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a read-only mount, no permission: nothing was written yet
+        raise KbError(f"cannot write to the knowledge base {kb_dir}: {exc.strerror or exc}",
+                      hint="make a writable working copy with `claimkb init DIR` and use --kb DIR, "
+                           "or fix the folder's permissions") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
