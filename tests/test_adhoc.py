@@ -288,8 +288,10 @@ def test_a_remote_answer_has_the_embedded_row_cap():
     body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [' + b", ".join([row] * (adhoc.MAX_ROWS + 1)) + b"]}}"
     with pytest.raises(KbError) as caught:
         parse_results(body, "http://e/query")
-    assert (caught.value.message, caught.value.hint) == ("http://e/query answered more than 500,000 rows", "add a LIMIT")
-    assert len(parse_results(body[: body.index(b", " + row + b"]}}")] + b"]}}", "http://e/query").rows) == adhoc.MAX_ROWS
+    assert (caught.value.message, caught.value.hint) == ("http://e/query answered more than 500,000 rows",
+                                                         "add a LIMIT")
+    capped = body[: body.index(b", " + row + b"]}}")] + b"]}}"  # one row fewer: exactly the cap
+    assert len(parse_results(capped, "http://e/query").rows) == adhoc.MAX_ROWS
 
 
 def test_decoding_a_remote_answer_counts_against_the_deadline():
@@ -298,5 +300,6 @@ def test_decoding_a_remote_answer_counts_against_the_deadline():
     body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "http://e/a"}}]}}'
     with pytest.raises(KbError) as caught:
         parse_results(body, "http://e/query", deadline=time.monotonic() - 1)  # the read used up all the time
-    assert caught.value.message == "http://e/query did not answer in time (the answer was still being read at the deadline)"
+    assert caught.value.message == ("http://e/query did not answer in time (the answer was still being read at the "
+                                    "deadline)")
     assert len(parse_results(body, "http://e/query", deadline=time.monotonic() + 3600).rows) == 1
