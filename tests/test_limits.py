@@ -220,3 +220,18 @@ def test_a_graph_file_that_is_not_a_regular_file_in_the_kb_is_refused_without_re
         f"Error: {graph}: {message}",
         "Hint: remove it from graphs/ or replace it with the graph file itself (`claimkb import` rebuilds it)"]
     assert snapshot(kb_copy) == before
+
+
+def test_a_csv_whose_only_row_has_a_huge_exponent_says_so_not_that_it_has_no_rows(cli, kb_copy, tmp_path):
+    from .helpers import DATA
+
+    header, first = (DATA / "T01-test.csv").read_text(encoding="utf-8").splitlines()[:2]
+    sheet = tmp_path / "T01-test.csv"
+    sheet.write_text(header + "\n" + first.replace(',701650,"701,650"', ',1e999999999,"701,650"', 1) + "\n",
+                     encoding="utf-8")
+    before = snapshot(kb_copy)
+    run = cli("import", str(sheet), "--kb", str(kb_copy))
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines() == [f"Error: {sheet}, line 2, value: the number '1e999999999' has an exponent beyond 100",
+                                    "Hint: write the figure in plain digits"]
+    assert snapshot(kb_copy) == before
