@@ -232,6 +232,7 @@ def test_a_csv_whose_only_row_has_a_huge_exponent_says_so_not_that_it_has_no_row
     before = snapshot(kb_copy)
     run = cli("import", str(sheet), "--kb", str(kb_copy))
     assert (run.code, run.out) == (1, "")
-    assert run.err.splitlines() == [f"Error: {sheet}, line 2, value: the number '1e999999999' has an exponent beyond 100",
-                                    "Hint: write the figure in plain digits"]
+    assert run.err.splitlines() == [
+        f"Error: {sheet}, line 2, value: the number '1e999999999' has an exponent beyond 100",
+        "Hint: write the figure in plain digits"]
     assert snapshot(kb_copy) == before
