@@ -45,8 +45,8 @@ def checked_graph(kb_dir: Path, path: Path) -> Path:
     except (OSError, RuntimeError) as exc:  # a link loop, no permission
         raise KbError(f"{path}: cannot read the graph file: {getattr(exc, 'strerror', None) or exc}",
                       hint=hint) from None
-    root = kb_dir.resolve()
-    if root not in target.parents:
+    roots = {kb_dir.resolve(), (kb_dir / "graphs").resolve()}  # graphs/ itself may be a link (writes refuse it)
+    if not roots & set(target.parents):
         raise KbError(f"{path}: a symbolic link to {target}, outside the knowledge base", hint=hint)
     if not stat.S_ISREG(info.st_mode):
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
