@@ -265,3 +265,41 @@ def _is_socket(fd: int, stat) -> bool:
         return stat.S_ISSOCK(os.fstat(fd).st_mode)
     except OSError:
         return False
+
+
+def test_a_remote_decimal_with_a_huge_exponent_is_refused_not_expanded(cli):
+    fake = FakeEndpoint({"head": {"vars": ["s"]}, "results": {"bindings": [{"s": {
+        "type": "typed-literal", "value": "1e999999999", "datatype": "http://www.w3.org/2001/XMLSchema#decimal"}}]}})
+    try:
+        for fmt in ("table", "json"):  # a billion digits: a MemoryError in the table, 1 GB of JSON
+            run = cli("sparql", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "--endpoint", fake.url, "--format", fmt)
+            assert (run.code, run.out) == (1, "")
+            assert run.err.splitlines() == [
+                f"Error: {fake.url} answered the decimal '1e999999999', with an exponent beyond 100",
+                "Hint: check the data on the server: no figure is that large"]
+    finally:
+        fake.close()
+
+
+def test_a_remote_answer_has_the_embedded_row_cap():
+    from claimkb.backends.remote import parse_results
+
+    row = b'{"x": {"type": "uri", "value": "http://e/a"}}'
+    body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [' + b", ".join([row] * (adhoc.MAX_ROWS + 1)) + b"]}}"
+    with pytest.raises(KbError) as caught:
+        parse_results(body, "http://e/query")
+    assert (caught.value.message, caught.value.hint) == ("http://e/query answered more than 500,000 rows",
+                                                         "add a LIMIT")
+    capped = body[: body.index(b", " + row + b"]}}")] + b"]}}"  # one row fewer: exactly the cap
+    assert len(parse_results(capped, "http://e/query").rows) == adhoc.MAX_ROWS
+
+
+def test_decoding_a_remote_answer_counts_against_the_deadline():
+    from claimkb.backends.remote import parse_results
+
+    body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "http://e/a"}}]}}'
+    with pytest.raises(KbError) as caught:
+        parse_results(body, "http://e/query", deadline=time.monotonic() - 1)  # the read used up all the time
+    assert caught.value.message == ("http://e/query did not answer in time (the answer was still being read at the "
+                                    "deadline)")
+    assert len(parse_results(body, "http://e/query", deadline=time.monotonic() + 3600).rows) == 1

@@ -93,6 +93,14 @@ HUGE = {
         "@type": "Rating", "alternateName": "False", "ratingValue": "1e999999999"}}),
         "review 1.reviewRating.ratingValue: '1e999999999' is not a number in plain digits"),
     "a CSV value": ("T01-test.csv", None, "line 2, value: the number '1e999999999' has an exponent beyond 100"),
+    "a YAML percentage": ("bomb.yaml", GOOD_YAML.replace('value: "1271"', 'value: "1e999999999%"'),
+                          "line 30, claim D31-c1.quantity.value: the number '1e999999999%' has an exponent beyond 100"),
+    "a YAML value in per cent": ("bomb.yaml", GOOD_YAML.replace('value: "1271"', 'value: "1e999999999 per cent"'),
+                                 "line 30, claim D31-c1.quantity.value: the number '1e999999999 per cent' has an "
+                                 "exponent beyond 100"),
+    "a YAML value of 100,001 digits": ("bomb.yaml", GOOD_YAML.replace('value: "1271"', f'value: "{"9" * 100_001}"'),
+                                       "line 30, claim D31-c1.quantity.value: the number "
+                                       f"'{'9' * 40}'... has more than 100 digits before or after the point"),
     "a YAML lone surrogate": ("s.yaml", GOOD_YAML.replace("text: Russian casualties in September 2024 averaged",
                                                          'text: "\\ud800 casualties"\n  old_text: x'),
                               "line 19: the text holds a lone surrogate (an escape from \\ud800 to \\udfff), which "
@@ -165,3 +173,66 @@ def test_a_catalogue_file_is_read_only_when_it_is_a_regular_file(tmp_path):
     with pytest.raises(InputError) as caught:
         parse_query_file(tmp_path / "zero.rq")
     assert caught.value.message == f"{tmp_path / 'zero.rq'}: not a regular file (a device, pipe or socket)"
+
+
+def test_the_json_depth_count_reads_an_unterminated_string_in_one_pass():
+    from claimkb.limits import json_depth
+
+    # 100,000 escaped quotes and no closing one: each quote once retried the string to the end (a 200 KB file hung)
+    assert json_depth('"' + '\\"' * 100_000, 32) == 0
+    assert json_depth('[{"a": "[[{"}, ["\\"]", [1]]]', 32) == 3  # brackets inside strings do not count
+    assert json_depth('["a", "[[[' + "[" * 40, 32) == 1  # nor inside a string that never ends
+
+
+@pytest.mark.parametrize(("text", "huge"), [
+    ("1" * 60_000 + "x", False),  # long digit runs were split and retried at every position (they hung)
+    ("9" * 100_001, False),
+    ("1" * 60_000 + "." + "1" * 60_000 + "e1x", False),
+    ("1" * 60_000 + "e999999999", True),
+    ("1e999999999", True), (" 1.5E+999999999 ", True), (".5e101", True), ("1.e200", True), ("1_0e1_01", True),
+    ("1e100", False), ("1e-100", False), ("1e5x", False), ("701650", False),
+])
+def test_the_huge_exponent_check_is_linear_and_keeps_its_verdicts(text, huge):
+    from claimkb.limits import huge_exponent
+
+    assert huge_exponent(text) is huge
+
+
+GRAPH_FILES = {
+    "a FIFO": (lambda path: os.mkfifo(path), "not a regular file (a device, pipe or socket)"),
+    "a link to /dev/zero": (lambda path: path.symlink_to("/dev/zero"),
+                            "a symbolic link to /dev/zero, outside the knowledge base"),
+    "a link to a file outside the KB": (lambda path: path.symlink_to("/etc/hostname"),
+                                        "a symbolic link to /etc/hostname, outside the knowledge base"),
+}
+
+
+@pytest.mark.parametrize("name", GRAPH_FILES)
+@pytest.mark.parametrize("command", [("who",), ("validate",), ("import", str(KB / "sheets" / "D31-ukdi-sep.yaml"))])
+def test_a_graph_file_that_is_not_a_regular_file_in_the_kb_is_refused_without_reading_it(cli, kb_copy, name, command):
+    make, message = GRAPH_FILES[name]
+    graph = kb_copy / "graphs" / "odd.trig"
+    make(graph)  # a FIFO hung every read; /dev/zero filled the memory; /etc/hostname was read as a graph
+    before = snapshot(kb_copy)
+    run = cli(*command, "--kb", str(kb_copy))
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines() == [
+        f"Error: {graph}: {message}",
+        "Hint: remove it from graphs/ or replace it with the graph file itself (`claimkb import` rebuilds it)"]
+    assert snapshot(kb_copy) == before
+
+
+def test_a_csv_whose_only_row_has_a_huge_exponent_says_so_not_that_it_has_no_rows(cli, kb_copy, tmp_path):
+    from .helpers import DATA
+
+    header, first = (DATA / "T01-test.csv").read_text(encoding="utf-8").splitlines()[:2]
+    sheet = tmp_path / "T01-test.csv"
+    sheet.write_text(header + "\n" + first.replace(',701650,"701,650"', ',1e999999999,"701,650"', 1) + "\n",
+                     encoding="utf-8")
+    before = snapshot(kb_copy)
+    run = cli("import", str(sheet), "--kb", str(kb_copy))
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines() == [
+        f"Error: {sheet}, line 2, value: the number '1e999999999' has an exponent beyond 100",
+        "Hint: write the figure in plain digits"]
+    assert snapshot(kb_copy) == before

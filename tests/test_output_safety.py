@@ -144,3 +144,43 @@ def test_an_error_quoting_hostile_text_shows_its_escapes(cli):
 def test_the_bundled_sheet_text_used_here_exists():
     assert "  text: Russian casualties in September 2024 averaged" in (KB / "sheets" / "D31-ukdi-sep.yaml").read_text(
         encoding="utf-8")
+
+
+HOSTILE_LABEL = ("\x1b[2J\x1b[31mRED\x1b[0m\rForged\u202eevil\u061c\tTAB\n"
+                 "claimant,label,kind,claims,documents\nhttps://x,Fake,news outlet,99,99")
+LABEL_SHEET = """document:
+  id: X01-test
+  title: Test document
+  kind: news-article
+  publisher: bloomberg
+  url: https://example.org/x01
+  published: {start: 2024-11-07, precision: day}
+  certainty: high
+curation:
+  recorded_on: 2026-11-27
+agents:
+- {id: evil-agent, label: LABEL, kind: politician, type: person}
+claims:
+- id: X01-c1
+  text: A test claim.
+  claimant: evil-agent
+  carriage: attributed
+  asserted: {start: 2024-11-06, precision: day}
+""".replace("LABEL", yaml_text(HOSTILE_LABEL))
+
+
+def test_a_claimants_hostile_label_is_escaped_in_the_note_on_stderr(cli, kb_copy, tmp_path):
+    sheet = tmp_path / "X01-test.yaml"
+    sheet.write_text(LABEL_SHEET, encoding="utf-8")
+    assert cli("import", str(sheet), "--kb", str(kb_copy)).code == 0
+    run = cli("who", "https://w3id.org/claimkb/id/agent/evil-agent", "--kb", str(kb_copy))
+    assert run.code == 0, run.err
+    assert run.err.splitlines() == [
+        "\\x1b[2J\\x1b[31mRED\\x1b[0m\\rForged\\u202eevil\\u061c\\tTAB\\nclaimant,label,kind,claims,documents\\n"
+        "https://x,Fake,news outlet,99,99 (politician): 1 claims", "1 row"]
+
+
+def test_the_arabic_letter_mark_is_escaped_in_tables_like_the_other_bidi_marks():
+    from claimkb.render import shown
+
+    assert shown("a\u061cb\u200ec\u202ed\u2066e") == "a\\u061cb\\u200ec\\u202ed\\u2066e"

@@ -63,7 +63,11 @@ def test_a_write_never_follows_a_symbolic_link_out_of_the_knowledge_base(cli, kb
     (kb_copy / "graphs" / "X9-doc.trig").symlink_to(target)  # a graph file that is a link
     run = cli("import", str(sheet), "--kb", str(kb_copy))
     assert (run.code, run.out) == (1, "")
-    assert "is a symbolic link; claimkb does not write through links" in run.err
+    # refused already when the KB's graphs are read: a graph file may not lead out of the knowledge base
+    assert run.err.splitlines() == [
+        f"Error: {kb_copy.resolve() / 'graphs' / 'X9-doc.trig'}: a symbolic link to {target.resolve()}, outside the "
+        "knowledge base",
+        "Hint: remove it from graphs/ or replace it with the graph file itself (`claimkb import` rebuilds it)"]
     assert target.read_text(encoding="utf-8") == "# untouched\n"
     (kb_copy / "graphs" / "X9-doc.trig").unlink()
     real = kb_copy / "graphs"
@@ -149,3 +153,24 @@ def test_export_to_a_full_disk_or_a_folder_is_refused_cleanly(cli, tmp_path, mon
     assert (run.code, run.out) == (1, "")
     assert "No space left on device" in run.err
     assert list(out.iterdir()) == []
+
+
+def test_an_import_into_a_read_only_kb_is_an_error_naming_the_folder(cli, kb_copy, tmp_path, monkeypatch):
+    sheet = tmp_path / "s.yaml"
+    sheet.write_text(SHEET.format(doc="X9-doc"), encoding="utf-8")
+    before = snapshot(kb_copy)
+    real_open = os.open
+
+    def read_only(path, flags, *args):  # a read-only mount, as root cannot get with chmod alone
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only)
+    run = cli("import", str(sheet), "--kb", str(kb_copy))
+    monkeypatch.undo()
+    assert (run.code, run.out) == (1, "")
+    assert run.err.splitlines() == [
+        f"Error: cannot write to the knowledge base {kb_copy.resolve()}: Read-only file system",
+        "Hint: make a writable working copy with `claimkb init DIR` and use --kb DIR, or fix the folder's permissions"]
+    assert snapshot(kb_copy) == before

@@ -27,6 +27,38 @@ LOCK_NAME = ".claimkb-write.lock"
 JOURNAL_NAME = ".claimkb-journal.json"
 GENERATION_NAME = ".claimkb-generation"
 TMP_PREFIX = ".claimkb-tmp-"
+MAX_GRAPH_BYTES = 1 << 30  # one graph file; the bundled ones are a few hundred KB
+
+
+def checked_graph(kb_dir: Path, path: Path) -> Path:
+    """`path`, refused unless it is a regular file inside the knowledge base no larger than MAX_GRAPH_BYTES:
+    a FIFO would hang every read, a link to /dev/zero would fill the memory, a link out of the KB would
+    read someone else's file. A file that is gone is returned as it is (a commit moved it: read again)."""
+    import stat
+
+    hint = "remove it from graphs/ or replace it with the graph file itself (`claimkb import` rebuilds it)"
+    try:
+        target = path.resolve()
+        info = path.stat()
+    except FileNotFoundError:
+        return path
+    except (OSError, RuntimeError) as exc:  # a link loop, no permission
+        raise KbError(f"{path}: cannot read the graph file: {getattr(exc, 'strerror', None) or exc}",
+                      hint=hint) from None
+    roots = {kb_dir.resolve(), (kb_dir / "graphs").resolve()}  # graphs/ itself may be a link (writes refuse it)
+    if not roots & set(target.parents):
+        raise KbError(f"{path}: a symbolic link to {target}, outside the knowledge base", hint=hint)
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+        raise KbError(f"{path}: not a regular file ({kind})", hint=hint)
+    if info.st_size > MAX_GRAPH_BYTES:
+        raise KbError(f"{path}: the graph file is larger than {MAX_GRAPH_BYTES:,} bytes", hint=hint)
+    return path
+
+
+def graph_files(kb_dir: Path) -> list[Path]:
+    """The `graphs/*.trig` files of `kb_dir` in name order, each checked by `checked_graph`."""
+    return [checked_graph(kb_dir, p) for p in sorted((kb_dir / "graphs").glob("*.trig"))]
 
 
 def _pause() -> None:
@@ -49,9 +81,14 @@ def writer_lock(kb_dir: Path, *, wait: bool = False) -> Iterator[str | None]:
     """Hold the knowledge base's write lock; fail at once (or wait), naming the holder. What a killed
     writer left is finished or cleaned first; the context gives what `recover` did."""
     kb_dir = kb_dir.resolve()
-    kb_dir.mkdir(parents=True, exist_ok=True)
     path = kb_dir / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        kb_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a read-only mount, no permission: nothing was written yet
+        raise KbError(f"cannot write to the knowledge base {kb_dir}: {exc.strerror or exc}",
+                      hint="make a writable working copy with `claimkb init DIR` and use --kb DIR, "
+                           "or fix the folder's permissions") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -149,7 +186,7 @@ def graph_sources(kb_dir: Path) -> tuple[list[tuple[str, Path]], tuple[bytes | N
 
     kb_dir = kb_dir.resolve()
     state = _state(kb_dir)
-    files = {p.name: p for p in sorted((kb_dir / "graphs").glob("*.trig"))}
+    files = {p.name: p for p in graph_files(kb_dir)}
     if state[1] is not None:
         try:
             pairs = _checked_pairs(json.loads(state[1]), kb_dir)
@@ -159,8 +196,27 @@ def graph_sources(kb_dir: Path) -> tuple[list[tuple[str, Path]], tuple[bytes | N
         for tmp_name, final_name in pairs:
             tmp, final = kb_dir / tmp_name, kb_dir / final_name
             if final.parent == kb_dir / "graphs" and final.suffix == ".trig" and tmp.exists():
-                files[final.name] = tmp
+                files[final.name] = checked_graph(kb_dir, tmp)
     return sorted(files.items()), state
+
+
+def _read_graph(path: Path) -> bytes:
+    """A checked graph file's bytes, opened without blocking (it could have become a FIFO since the check)."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise KbError(f"{path}: not a regular file (a device, pipe or socket)",
+                          hint="remove it from graphs/ or replace it with the graph file itself")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(MAX_GRAPH_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_GRAPH_BYTES:
+        raise KbError(f"{path}: the graph file is larger than {MAX_GRAPH_BYTES:,} bytes",
+                      hint="remove it from graphs/ or replace it with the graph file itself")
+    return data
 
 
 def unchanged_since(kb_dir: Path, state: tuple[bytes | None, bytes | None]) -> bool:
@@ -173,7 +229,7 @@ def snapshot(kb_dir: Path, attempts: int = 50) -> list[tuple[str, bytes]]:
     for _ in range(attempts):
         sources, state = graph_sources(kb_dir)
         try:
-            blobs = [(name, path.read_bytes()) for name, path in sources]
+            blobs = [(name, _read_graph(path)) for name, path in sources]
         except FileNotFoundError:  # a commit moved a file while it was read: read again
             continue
         if unchanged_since(kb_dir, state):

@@ -118,7 +118,9 @@ def render(answer: Any, fmt: str, options: Options = Options()) -> str:
 
 # -- text for people ------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls, DEL, line/paragraph separators and every Bidi_Control character (U+061C, U+200E/F,
+# U+202A-E, U+2066-9): none of them may reach a terminal raw
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def escape_controls(text: str) -> str:

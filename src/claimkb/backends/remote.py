@@ -141,10 +141,11 @@ def _auth():
 # -- one exchange ---------------------------------------------------------------------------------
 
 class _Answer:
-    __slots__ = ("status", "content_type", "body", "headers")
+    __slots__ = ("status", "content_type", "body", "headers", "deadline")
 
     def __init__(self, status: int, content_type: str, body: bytes, headers: dict[str, str]) -> None:
         self.status, self.content_type, self.body, self.headers = status, content_type, body, headers
+        self.deadline: float | None = None
 
 
 def _within(seconds: float, call):
@@ -230,6 +231,7 @@ class RemoteBackend:
                           hint="ask for less (a narrower query), or raise CLAIMKB_MAX_RESPONSE_MB") from None
         except Exception as exc:  # noqa: BLE001 - httpx and sockets raise many types
             raise transport_error(exc, url) from None
+        answer.deadline = deadline  # decoding the answer counts against the same deadline
         if 300 <= answer.status < 400:
             raise KbError(f"{safe_url(url)} answered with a redirect ({answer.status}), which claimkb does not "
                           "follow", hint="use the final URL of the endpoint directly")
@@ -259,7 +261,7 @@ class RemoteBackend:
             raise KbError(f"{where} answered a partial result ({_shown(answer.headers['x-sql-state'].encode())}: "
                           f"{_shown(answer.headers.get('x-sql-message', '').encode())})",
                           hint="the server cut the query short: raise its MaxQueryExecutionTime, or set it to 0")
-        return parse_results(answer.body, where)
+        return parse_results(answer.body, where, deadline=answer.deadline)
 
     # -- Graph Store Protocol -----------------------------------------------------------------
 
@@ -281,13 +283,26 @@ class RemoteBackend:
         return self._request("DELETE", self.store_url(graph)).status
 
 
-def parse_results(body: bytes, where: str) -> ResultTable:
-    """SPARQL JSON results, checked term by term; anything else is a KbError."""
+def parse_results(body: bytes, where: str, deadline: float | None = None) -> ResultTable:
+    """SPARQL JSON results, checked term by term; anything else is a KbError. The answer has the embedded
+    store's caps (adhoc.MAX_ROWS rows, adhoc.MAX_BYTES bytes of values), a decimal with an exponent beyond
+    limits.MAX_EXPONENT is refused (written out it would be a billion digits), and decoding stops with a
+    timeout error once `deadline` (time.monotonic) has passed."""
+    from ..adhoc import MAX_BYTES, MAX_ROWS
+    from ..limits import MAX_EXPONENT, huge_exponent
+    from ..namespaces import XSD
+
+    decimal = str(XSD.decimal)
+
     bad = KbError(f"{where} answered a body that is not SPARQL JSON results", hint="check the endpoint URL")
+    late = KbError(f"{where} did not answer in time (the answer was still being read at the deadline)",
+                   hint="raise --timeout, or ask for less (add a LIMIT)")
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
         raise bad from None
+    if deadline is not None and time.monotonic() > deadline:
+        raise late
     if not isinstance(data, dict) or not isinstance(data.get("head"), dict):
         raise bad
     variables = data["head"].get("vars")
@@ -295,17 +310,28 @@ def parse_results(body: bytes, where: str) -> ResultTable:
     if (not isinstance(variables, list) or not all(isinstance(v, str) for v in variables)
             or not isinstance(results, dict) or not isinstance(results.get("bindings"), list)):
         raise bad
+    if len(results["bindings"]) > MAX_ROWS:
+        raise KbError(f"{where} answered more than {MAX_ROWS:,} rows", hint="add a LIMIT")
     rows = []
-    for binding in results["bindings"]:
+    size = 0
+    for count, binding in enumerate(results["bindings"]):
         if not isinstance(binding, dict):
             raise bad
+        if deadline is not None and count % 10_000 == 0 and time.monotonic() > deadline:
+            raise late
         row = {}
         for name, term in binding.items():
             if (not isinstance(term, dict) or term.get("type") not in TERM_KINDS
                     or not isinstance(term.get("value"), str)
                     or not all(isinstance(term.get(k, ""), str) for k in ("datatype", "xml:lang"))):
                 raise bad
+            size += len(term["value"])
+            if term.get("datatype") == decimal and huge_exponent(term["value"]):
+                raise KbError(f"{where} answered the decimal {_shown(term['value'].encode(), 40)!r}, with an exponent "
+                              f"beyond {MAX_EXPONENT}", hint="check the data on the server: no figure is that large")
             row[name] = Term.from_json(term)
+        if size > MAX_BYTES:
+            raise KbError(f"{where} answered more than {MAX_BYTES // 2**20} MB of values", hint="add a LIMIT")
         rows.append(row)
     return ResultTable(list(variables), rows)
 

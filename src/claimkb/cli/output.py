@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Any
 
-from ..render import Options, render
+from ..render import Options, escape_controls, render
 from .options import Format
 
 
@@ -18,7 +18,7 @@ def data(text: str) -> None:
 
 def note(text: str) -> None:
     sys.stdout.flush()  # what was printed before the note stays before it on a shared terminal
-    sys.stderr.write(text.rstrip("\n") + "\n")
+    sys.stderr.write(escape_controls(text.rstrip("\n")) + "\n")  # a note can quote a KB text: no raw ESC, CR
 
 
 def emit(answer: Any, fmt: Format, *, empty: str | None = None, wide: bool = False, raw_cells: bool = False,

@@ -103,10 +103,13 @@ def who(
         return
     agent = session.claimant(claimant)
     claims = session.who(claimant, full=fmt is not Format.table)
+    from ..render import shown
+
+    label = shown(agent["label"].value)  # escaped as a table cell: a label's ESC, CR or newline stays off stderr
     if fmt is Format.table:
-        kind = agent["kind"].value if "kind" in agent else ""
-        output.note(f"{agent['label'].value} ({kind}): {len(claims)} claims")
-    output.emit(claims, fmt, empty=f"{agent['label'].value} asserts no claim in the knowledge base.", wide=wide,
+        kind = shown(agent["kind"].value) if "kind" in agent else ""
+        output.note(f"{label} ({kind}): {len(claims)} claims")
+    output.emit(claims, fmt, empty=f"{label} asserts no claim in the knowledge base.", wide=wide,
                 raw_cells=raw_cells)
 
 

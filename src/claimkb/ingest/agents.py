@@ -28,7 +28,9 @@ def load_graphs(kb_dir: Path, skip: Iterable[str] = ()) -> ox.Store:
     write is about to replace."""
     skipped = set(skip)
     store = ox.Store()
-    for path in sorted((kb_dir / "graphs").glob("*.trig")):
+    from ..kbfiles import graph_files
+
+    for path in graph_files(kb_dir):
         if path.stem not in skipped:
             store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
     return store

@@ -301,7 +301,9 @@ def check_shapes(built: list[Built], kb_dir: Path, shapes_path: Path, ontology_p
     from ..shapes import shapes_for
 
     replaced = {item.path.name for item in built}
-    blobs = [(str(p), p.read_bytes()) for p in sorted((kb_dir / "graphs").glob("*.trig")) if p.name not in replaced]
+    from ..kbfiles import graph_files
+
+    blobs = [(str(p), p.read_bytes()) for p in graph_files(kb_dir) if p.name not in replaced]
     blobs += [(str(item.path), item.data) for item in built]
     violations = [f for f in shapes_for(blobs, shapes_path, ontology_path) if f.severity == "Violation"]
     collect([InputError(f"{f.focus}: {f.message}", hint="fix the sheet so that its graph conforms to the shapes")

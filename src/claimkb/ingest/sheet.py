@@ -13,7 +13,7 @@ import yaml
 
 from .. import rules
 from ..errors import InputError, collect
-from ..limits import MAX_EXPONENT, huge_exponent
+from ..limits import MAX_EXPONENT, decimal_in_range, huge_exponent
 from ..model import (
     AGENT_KINDS,
     AGENT_TYPES,
@@ -598,13 +598,27 @@ def _finite(text: str) -> Decimal:
 _PERCENT = re.compile(r"(?P<number>.+?)\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 
 
+class OutOfRange(ValueError):
+    """A value beyond limits.MAX_EXPONENT (`1e999999999`, 100,001 digits), refused with a hint."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 def parse_value(text: str) -> Fraction:
     """An exact value: `701650`, `1354.2`, `2/3`, or a percentage `35%`, `35 per cent` (= 0.35).
     Thousands separators are not accepted here."""
     text = text.strip()
+    if huge_exponent(text) or (m := _PERCENT.fullmatch(text)) and huge_exponent(m["number"]):
+        # 1e999999999% too: the exact value would be a billion digits long
+        raise OutOfRange(f"the number {text[:40]!r} has an exponent beyond {MAX_EXPONENT}",
+                         hint="write the figure in plain digits")
     if m := _PERCENT.fullmatch(text):
         try:
             return parse_value(m["number"]) / 100
+        except OutOfRange:
+            raise
         except ValueError:
             raise ValueError(f"{text!r} is not a percentage like 35% or 35 per cent") from None
     if "/" in text:
@@ -620,6 +634,9 @@ def parse_value(text: str) -> Fraction:
         raise ValueError(f"{text!r} is not a number (write 701650, 1354.2, 2/3 or 35%)") from None
     if not decimal.is_finite():
         raise ValueError(f"{text!r} is not a finite number")
+    if not decimal_in_range(decimal):  # a 100,001-digit value: no document reports one, and it cannot be looked up
+        raise OutOfRange(f"the number {text[:40]!r}... has more than {MAX_EXPONENT} digits before or after the point",
+                         hint="write the figure as the document gives it, rounded as it is there")
     return Fraction(decimal)
 
 
@@ -634,6 +651,8 @@ def _quantity(r: _Reader, c: dict, where: str) -> Quantity:
     if raw_value is not None:
         try:
             value = parse_value(raw_value)
+        except OutOfRange as exc:
+            r.fail(q, "value", here, str(exc), hint=exc.hint)
         except ValueError as exc:
             r.fail(q, "value", here, str(exc))
     bounds: dict[str, Decimal | None] = {}

@@ -23,7 +23,7 @@ import io
 import re
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, collect
 from ..limits import MAX_EXPONENT, huge_exponent
 from . import Located, read_input
 
@@ -96,6 +96,7 @@ def load(path: Path) -> tuple[dict, list[InputError]]:
             continue
         claims.append(_claim(cells, number))
     if document is None:
+        collect(problems)  # every row was refused (a huge exponent, too many cells): say why, not "no rows"
         raise InputError("the sheet has no rows", file=file)
     d = document["cells"]
     head = {"id": d.get("document"), "title": d.get("title"), "kind": d.get("kind", "news-article"),
