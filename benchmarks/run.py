@@ -196,15 +196,20 @@ def timed_child(args: list[str], env: dict | None = None, timeout: float | None 
     started = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = None if timeout is None else started + timeout
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if deadline and time.perf_counter() > deadline:
-            process.kill()
-            pid, status, usage = os.wait4(process.pid, 0)
-            return float("inf"), usage.ru_maxrss * 1024, -9
-        time.sleep(0.005)
+    try:
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline and time.perf_counter() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                return float("inf"), usage.ru_maxrss * 1024, -9
+            time.sleep(0.005)
+    except BaseException:  # this worker is being stopped: stop the child too
+        process.kill()
+        process.wait()
+        raise
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.stderr.write(process.stderr.read().decode(errors="replace")[-2000:])
