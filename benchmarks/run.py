@@ -720,7 +720,8 @@ def _time(run: dict | None, question: str, kind: str) -> float | None:
 def _ratio(value: float | None, floor: float | None) -> str:
     if value is None or floor is None or value == float("inf") or floor == float("inf") or floor <= 0:
         return "-"
-    return f"{value / floor:,.1f}x"
+    ratio = value / floor
+    return f"{ratio:,.1f}x" if ratio >= 0.1 else f"{ratio:.3f}x"
 
 
 def targets(results: dict) -> str:
