@@ -38,8 +38,8 @@ from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-QUESTIONS = ["trace", "who", "dis-q", "dis"]
-ENGINES = ["rdflib", "embedded", "server", "virtuoso"]
+QUESTIONS = ["trace", "trace-popular", "who", "who-all", "dis-q", "dis"]
+ENGINES = ["rdflib", "embedded", "floor", "server", "virtuoso"]
 
 
 # -- the worker: one engine, one size ------------------------------------------------------------
@@ -49,8 +49,12 @@ def answer(kb, question: str, manifest: dict) -> int:
     """Ask a KnowledgeBase (claimkb's public API) one of the questions; the number of rows it gave."""
     if question == "trace":
         return len(kb.trace(str(manifest["trace_value"])).claims)
+    if question == "trace-popular":
+        return len(kb.trace(str(manifest["popular_value"])).claims)
     if question == "who":
         return len(kb.who(manifest["who_claimant"]))
+    if question == "who-all":
+        return len(kb.who())
     if question == "dis-q":
         return len(kb.disagreements(manifest["quantity"]))
     return len(kb.disagreements())
@@ -58,9 +62,106 @@ def answer(kb, question: str, manifest: dict) -> int:
 
 def cli_args(question: str, manifest: dict) -> list[str]:
     return {"trace": ["trace", str(manifest["trace_value"])],
+            "trace-popular": ["trace", str(manifest["popular_value"])],
             "who": ["who", manifest["who_claimant"]],
+            "who-all": ["who"],
             "dis-q": ["disagreements", "--quantity", manifest["quantity"]],
             "dis": ["disagreements"]}[question]
+
+
+# -- the floor: pyoxigraph used directly, for the same question on the same store --------------------
+
+SCHEMA_NS, CKB_NS, PROV_NS = "http://schema.org/", "https://w3id.org/claimkb/ns#", "http://www.w3.org/ns/prov#"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+ONTOLOGY_GRAPH = "https://w3id.org/claimkb/id/graph/ontology"
+# what any comparison of figures must read: each figure's quantity, value, unit, hedge, interval, window,
+# the claim that states it and the relay links
+FIGURE_PREDICATES = [CKB_NS + p for p in ("measures", "comparator", "intervalLow", "intervalHigh", "quantity",
+                                          "period", "windowStart", "windowEnd", "windowStartLow", "windowStartHigh",
+                                          "windowEndLow", "windowEndHigh")] + [
+    SCHEMA_NS + "value", SCHEMA_NS + "unitText", PROV_NS + "wasDerivedFrom"]
+
+
+def floor_answer(store, question: str, manifest: dict) -> int:
+    """The least pyoxigraph itself must do for each question, with no SPARQL and no claimkb: reading the
+    quads that answer it through the store's indexes (the number of claims or figures it found)."""
+    import pyoxigraph as ox
+
+    def node(iri: str):
+        return ox.NamedNode(iri)
+
+    def whole(subject) -> list:
+        return list(store.quads_for_pattern(subject, None, None))
+
+    if question in ("trace", "trace-popular"):
+        # the claims that carry the value (through their quantity statement), with all their quads
+        value = manifest["trace_value" if question == "trace" else "popular_value"]
+        lexical = f"{value}.0" if isinstance(value, int) else str(value)  # as generate.py writes it
+        literal = ox.Literal(lexical, datatype=node(XSD_DECIMAL))
+        claims = []
+        for stated in store.quads_for_pattern(None, node(SCHEMA_NS + "value"), literal):
+            whole(stated.subject)
+            for carrier in store.quads_for_pattern(None, node(CKB_NS + "quantity"), stated.subject):
+                whole(carrier.subject)
+                claims.append(carrier.subject)
+        return len(set(claims))
+    if question == "who":  # the claimant's claims, with all their quads
+        claims = {q.subject for q in store.quads_for_pattern(None, node(SCHEMA_NS + "author"),
+                                                               node(manifest["who_claimant"]))}
+        for claim in claims:
+            whole(claim)
+        return len(claims)
+    if question == "who-all":  # every claimant with the number of its claims and documents
+        documents = {q.subject: q.object for q in store.quads_for_pattern(None, node(SCHEMA_NS + "appearance"), None)}
+        claims: dict = {}
+        seen: dict = {}
+        for q in store.quads_for_pattern(None, node(SCHEMA_NS + "author"), None):
+            claims[q.object] = claims.get(q.object, 0) + 1
+            seen.setdefault(q.object, set()).add(documents.get(q.subject))
+        return len(claims)
+    if question == "dis-q":  # every figure of the quantity: its statement, its claim and the claim's period
+        figures = 0
+        for measured in store.quads_for_pattern(None, node(CKB_NS + "measures"), node(manifest["quantity"])):
+            figures += 1
+            whole(measured.subject)
+            for carrier in store.quads_for_pattern(None, node(CKB_NS + "quantity"), measured.subject):
+                for period in store.quads_for_pattern(carrier.subject, node(CKB_NS + "period"), None):
+                    whole(period.object)
+                list(store.quads_for_pattern(carrier.subject, node(PROV_NS + "wasDerivedFrom"), None))
+        return figures
+    # dis: every figure's facts and every relay link, one pass over each predicate
+    figures = 0
+    for predicate in FIGURE_PREDICATES:
+        for _quad in store.quads_for_pattern(None, node(predicate), None):
+            if predicate == CKB_NS + "measures":
+                figures += 1
+    return figures
+
+
+def floor_store(work: Path, corpus: Path) -> Path | None:
+    """The embedded engine's store of this corpus (the same store the floor reads), if it was built."""
+    stores = work / f"cache-{corpus.name}" / "stores"
+    built = sorted(p for p in stores.glob("*") if (p / "claimkb-store.json").is_file()) if stores.is_dir() else []
+    return built[-1] if built else None
+
+
+def floor_build(folder: Path, files: list[Path], ontology: Path) -> None:
+    """The build floor: Store.bulk_load of the same files into a fresh store, one file after another."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(folder))
+    for path in files:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+    store.bulk_load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+    store.flush()
+
+
+def floor_ask(folder: Path, corpus: Path, question: str) -> None:
+    """A fresh process: import pyoxigraph, open the store read-only, answer once."""
+    import pyoxigraph as ox
+
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    print(floor_answer(ox.Store.read_only(str(folder)), question, manifest))
 
 
 class StepTimeout(Exception):
@@ -96,15 +197,20 @@ def timed_child(args: list[str], env: dict | None = None, timeout: float | None 
     started = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = None if timeout is None else started + timeout
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if deadline and time.perf_counter() > deadline:
-            process.kill()
-            pid, status, usage = os.wait4(process.pid, 0)
-            return float("inf"), usage.ru_maxrss * 1024, -9
-        time.sleep(0.005)
+    try:
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline and time.perf_counter() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                return float("inf"), usage.ru_maxrss * 1024, -9
+            time.sleep(0.005)
+    except BaseException:  # this worker is being stopped: stop the child too
+        process.kill()
+        process.wait()
+        raise
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         sys.stderr.write(process.stderr.read().decode(errors="replace")[-2000:])
@@ -149,12 +255,17 @@ def load_virtuoso(corpus: Path, work: Path, ontology: Path):
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
                  for t in ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE)]
         out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-    server.bulk_load(nquads)
+    try:
+        server.bulk_load(nquads)
+    except BaseException:  # over the cap, or failed: stop the server before giving up
+        server.stop()
+        raise
     nquads.unlink()
     return server, time.perf_counter() - started, folder
 
 
-def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, reuse: bool = False) -> None:
+def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, reuse: bool = False,
+           load_cap: float = 900) -> None:
     import claimkb as api
     from claimkb import resources
     from claimkb.catalogue import Catalogue
@@ -184,12 +295,39 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
         shutil.rmtree(cache, ignore_errors=True)
         env.update(CLAIMKB_CACHE=str(cache), CLAIMKB_STORE_MODE="disk")
         os.environ.update(CLAIMKB_CACHE=str(cache), CLAIMKB_STORE_MODE="disk")
-        started = time.perf_counter()
-        kb = api.open(corpus)  # builds the persistent store
-        load = time.perf_counter() - started
+        # the build in a process of its own, so that its peak memory is the build's alone
+        load, build_peak, code = timed_child(
+            [sys.executable, "-c", "import sys, claimkb; claimkb.open(sys.argv[1])", str(corpus)],
+            env=env, timeout=load_cap)
+        if code != 0:
+            emit(error=f"build over the {load_cap:.0f} s cap" if code == -9 else f"build failed ({code})")
+            return
+        kb = api.open(corpus)  # the persistent store just built
         quads = len(kb.local_store())
-        emit(load=load, quads=quads, store=folder_size(cache / "stores"))
+        emit(load=load, build_peak=build_peak, quads=quads, store=folder_size(cache / "stores"))
+        extra_peak = build_peak
         options = ["--kb", str(corpus)]
+    elif engine == "floor":
+        built = work / f"floor-{corpus.name}"
+        shutil.rmtree(built, ignore_errors=True)
+        load, build_peak, code = timed_child(
+            [sys.executable, str(Path(__file__).resolve()), "floor-build", str(built), str(ontology), *map(str, files)],
+            timeout=load_cap)
+        size = folder_size(built) if built.is_dir() else 0
+        shutil.rmtree(built, ignore_errors=True)  # the questions read the embedded engine's store
+        if code != 0:
+            emit(error=f"bulk_load over the {load_cap:.0f} s cap" if code == -9 else f"bulk_load failed ({code})")
+            return
+        import pyoxigraph as ox
+
+        location = floor_store(work, corpus)
+        if location is None:
+            emit(load=load, build_peak=build_peak, store=size, error="no embedded store to read (run embedded first)")
+            return
+        kb = ox.Store.read_only(str(location))
+        quads = len(kb)
+        emit(load=load, build_peak=build_peak, quads=quads, store=size, read=str(location.name))
+        extra_peak = build_peak
     elif engine == "virtuoso":
         virtuoso, load, location = load_virtuoso(corpus, work, ontology)
         server = virtuoso.process
@@ -233,6 +371,18 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
         quads = int(kb.sparql("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"])
         emit(load=load, quads=quads, store=folder_size(location))
         options = ["--endpoint", endpoint, "--timeout", str(cap)]
+    if engine == "floor":
+        def ask(question: str) -> int:
+            return floor_answer(kb, question, manifest)
+
+        def cold_command(question: str) -> list[str]:
+            return [sys.executable, str(Path(__file__).resolve()), "floor-ask", str(location), str(corpus), question]
+    else:
+        def ask(question: str) -> int:
+            return answer(kb, question, manifest)
+
+        def cold_command(question: str) -> list[str]:
+            return claimkb + cli_args(question, manifest) + options
     try:
         for question in QUESTIONS:
             if question in skip:
@@ -241,7 +391,7 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
             if engine == "rdflib":
                 started = time.perf_counter()
                 try:
-                    count = limited(cap, partial(answer, kb, question, manifest))
+                    count = limited(cap, partial(ask, question))
                 except StepTimeout:
                     emit(question=question, timeout=cap)
                     continue
@@ -249,8 +399,7 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
             else:
                 runs = []
                 for _ in range(3):
-                    seconds, rss, code = timed_child(claimkb + cli_args(question, manifest) + options,
-                                                     env=env, timeout=cap)
+                    seconds, rss, code = timed_child(cold_command(question), env=env, timeout=cap)
                     if code != 0:  # -9: stopped at the cap; 1: the remote deadline (the cap) ended it
                         break
                     extra_peak = max(extra_peak, rss)
@@ -262,7 +411,7 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
                     continue
                 cold = statistics.median(runs)
                 try:  # the first in-process answer warms this process
-                    count = limited(cap, partial(answer, kb, question, manifest))
+                    count = limited(cap, partial(ask, question))
                 except (StepTimeout, KbError):
                     emit(question=question, timeout=cap)
                     continue
@@ -270,7 +419,7 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
             try:
                 for _ in range(3):
                     started = time.perf_counter()
-                    again = limited(cap, partial(answer, kb, question, manifest))
+                    again = limited(cap, partial(ask, question))
                     warm.append(time.perf_counter() - started)
                     assert again == count
                     if warm[-1] > 5:
@@ -291,6 +440,10 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
         emit(peak=max(peak_rss(), extra_peak))
 
 
+def _stop(signum, frame):
+    raise SystemExit(f"stopped by signal {signum}")
+
+
 def _vm_hwm(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -306,12 +459,30 @@ def _vm_hwm(pid: int) -> int:
 
 def run_engine(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, load_cap: float,
                reuse: bool = False) -> dict:
-    """Run one worker; keep whatever it measured even if it fails or runs past the time allowed."""
+    """Run one worker; keep whatever it measured even if it fails or runs past the time allowed (then it
+    is stopped: SIGTERM, so that it stops the servers it started, and SIGKILL a minute later)."""
+    import threading
+
     args = [sys.executable, str(Path(__file__).resolve()), "worker", engine, str(corpus), str(work),
-            "--cap", str(cap), "--skip", ",".join(skip)] + (["--reuse-load"] if reuse else [])
+            "--cap", str(cap), "--load-cap", str(load_cap), "--skip", ",".join(skip)] + \
+        (["--reuse-load"] if reuse else [])
     result: dict = {"questions": {}}
     process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + load_cap * 2 + cap * len(QUESTIONS) * 8
+    allowed = load_cap * 2 + cap * (len(QUESTIONS) - len(skip)) * 6
+    stopped = threading.Event()
+
+    def watchdog() -> None:
+        if process.poll() is None:
+            stopped.set()
+            process.terminate()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    timer = threading.Timer(allowed, watchdog)
+    timer.daemon = True
+    timer.start()
     try:
         for line in process.stdout:
             fields = json.loads(line)
@@ -319,13 +490,12 @@ def run_engine(engine: str, corpus: Path, work: Path, skip: list[str], cap: floa
                 result["questions"][fields.pop("question")] = fields
             else:
                 result.update(fields)
-            if time.monotonic() > deadline:
-                process.kill()
-                result["error"] = "stopped at the time cap"
-                break
     finally:
         process.wait()
-    if process.returncode not in (0, -9) and "error" not in result:
+        timer.cancel()
+    if stopped.is_set():
+        result["error"] = f"stopped at the time cap ({allowed:.0f} s for the engine)"
+    elif process.returncode != 0 and "error" not in result:
         result["error"] = f"worker exited {process.returncode}"
     return result
 
@@ -354,58 +524,112 @@ def main() -> None:
     w.add_argument("--cap", type=float, default=900)
     w.add_argument("--skip", default="")
     w.add_argument("--reuse-load", action="store_true")
+    w.add_argument("--load-cap", type=float, default=900)
+    fb = sub.add_parser("floor-build")
+    fb.add_argument("folder", type=Path)
+    fb.add_argument("ontology", type=Path)
+    fb.add_argument("files", type=Path, nargs="+")
+    fa = sub.add_parser("floor-ask")
+    fa.add_argument("folder", type=Path)
+    fa.add_argument("corpus", type=Path)
+    fa.add_argument("question", choices=QUESTIONS)
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--work", type=Path, default=Path("/tmp/claimkb-bench"))
     parser.add_argument("--cap", type=float, default=180, help="seconds one answer may take (default 180)")
     parser.add_argument("--load-cap", type=float, default=900, help="seconds loading may take (default 900)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-claims", default="",
+                        help="largest size for some engines, e.g. rdflib=10000 (default: every size)")
+    parser.add_argument("--last", default="",
+                        help="engines run after all the others, e.g. rdflib (default: none)")
+    parser.add_argument("--startup-runs", type=int, default=20,
+                        help="runs of the cold-start comparison on the bundled knowledge base (0: none)")
     parser.add_argument("--reuse-load", action="store_true",
                         help="answer from an Oxigraph store loaded by an earlier run (its load time is reported)")
     args = parser.parse_args()
     if args.command == "worker":
+        signal.signal(signal.SIGTERM, _stop)  # the runner's time cap: unwind, stopping any server started
         worker(args.engine, args.corpus, args.work, [s for s in args.skip.split(",") if s], args.cap,
-               args.reuse_load)
+               args.reuse_load, args.load_cap)
         return
-    from generate import generate  # beside this script, on its path
-
+    if args.command == "floor-build":
+        floor_build(args.folder, args.files, args.ontology)
+        return
+    if args.command == "floor-ask":
+        floor_ask(args.folder, args.corpus, args.question)
+        return
     args.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     engines = args.engines.split(",")
-    results: dict = {"machine": machine(), "cap": args.cap, "load_cap": args.load_cap, "runs": {}}
-    previous: dict[str, dict] = {}
-    previous_size = None
-    for size in sizes:
-        corpus = args.work / f"corpus-{size}"
-        manifest_path = corpus / "manifest.json"
-        made_by = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
-        stamp = corpus / "generator.txt"
-        if not (manifest_path.is_file() and json.loads(manifest_path.read_text())["seed"] == args.seed
-                and stamp.is_file() and stamp.read_text() == f"{made_by} {args.seed}"):
-            shutil.rmtree(corpus, ignore_errors=True)
-            started = time.perf_counter()
-            generate(size, args.seed, corpus)
-            stamp.write_text(f"{made_by} {args.seed}")
-            print(f"generated {size} claims in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        growth = size / previous_size if previous_size else 1.0
-        for engine in engines:
-            before = previous.get(engine)
-            if predict(before, growth) > args.load_cap:
-                predicted = predict(before, growth)
-                result = {"skipped": "not loaded at the smaller size" if predicted == float("inf")
-                          else f"loading predicted at {predicted:.0f} s (cap {args.load_cap:.0f} s)"}
-            else:
-                skip = [q for q in QUESTIONS if predict(before, growth, q) > args.cap]
-                print(f"{size} claims, {engine}...", file=sys.stderr)
-                result = run_engine(engine, corpus, args.work, skip, args.cap, args.load_cap, args.reuse_load)
-                for q in skip:
-                    result["questions"][q] = {"skipped": f"predicted over {args.cap:.0f} s"}
-            results["runs"][f"{size} {engine}"] = result
-            previous[engine] = result
-            (args.work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-            print(table(results), file=sys.stderr)
-        previous_size = size
+    results: dict = {"machine": machine(), "cap": args.cap, "load_cap": args.load_cap, "command": sys.argv,
+                     "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "load_before": _load(),
+                     "runs": {}}
+    if args.startup_runs:
+        from startup import measure  # beside this script, on its path
+
+        print(f"cold start, {args.startup_runs} runs...", file=sys.stderr)
+        results["startup"] = measure(args.startup_runs, cache=args.work / "cache-bundled")
+    previous: dict[str, tuple[int, dict]] = {}  # engine: (size, result) of its last step
+    limits = {e: int(n) for e, n in (item.split("=") for item in args.max_claims.split(",") if item)}
+    last = [e for e in args.last.split(",") if e in engines]
+    # every engine at each size in turn; the engines of --last after all the others (at each of their sizes)
+    steps = [(size, e) for size in sizes for e in engines if e not in last] + \
+        [(size, e) for e in last for size in sizes]
+    for size, engine in steps:
+        if size > limits.get(engine, size):
+            continue
+        corpus = corpus_of(args.work, size, args.seed)
+        before_size, before = previous.get(engine, (None, None))
+        growth = size / before_size if before_size else 1.0
+        if predict(before, growth) > args.load_cap:
+            predicted = predict(before, growth)
+            result = {"skipped": "not loaded at the smaller size" if predicted == float("inf")
+                      else f"loading predicted at {predicted:.0f} s (cap {args.load_cap:.0f} s)"}
+        elif before and all(predict(before, growth, q) > args.cap for q in QUESTIONS):
+            result = {"skipped": f"every answer predicted over {args.cap:.0f} s"}
+        else:
+            skip = [q for q in QUESTIONS if predict(before, growth, q) > args.cap]
+            print(f"{time.strftime('%H:%M:%S')} {size} claims, {engine}...", file=sys.stderr)
+            result = run_engine(engine, corpus, args.work, skip, args.cap, args.load_cap, args.reuse_load)
+            for q in skip:
+                result["questions"][q] = {"skipped": f"predicted over {args.cap:.0f} s"}
+        result["load_average"] = _load()
+        results["runs"][f"{size} {engine}"] = result
+        previous[engine] = (size, result)
+        (args.work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        print(table(results), file=sys.stderr)
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    results["load_after"] = _load()
+    (args.work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(table(results))
+    print()
+    print(rows_table(results))
+    print()
+    print(targets(results))
+
+
+def corpus_of(work: Path, size: int, seed: int) -> Path:
+    """The corpus of this size and seed in WORK, generated unless the same generator made it before."""
+    from generate import generate  # beside this script, on its path
+
+    corpus = work / f"corpus-{size}"
+    manifest_path = corpus / "manifest.json"
+    made_by = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
+    stamp = corpus / "generator.txt"
+    if not (manifest_path.is_file() and json.loads(manifest_path.read_text())["seed"] == seed
+            and stamp.is_file() and stamp.read_text() == f"{made_by} {seed}"):
+        shutil.rmtree(corpus, ignore_errors=True)
+        started = time.perf_counter()
+        generate(size, seed, corpus)
+        stamp.write_text(f"{made_by} {seed}")
+        print(f"generated {size} claims in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return corpus
+
+
+def _load() -> list[float]:
+    """The load averages (1, 5, 15 minutes): other work on the machine while this ran."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def machine() -> dict:
@@ -431,8 +655,18 @@ def _seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
 
 
+def _cell(entry: dict | None, run: dict) -> list[str]:
+    if entry is None:
+        return [run.get("error", "-"), ""]
+    if "skipped" in entry:
+        return ["skipped", ""]
+    if "timeout" in entry:
+        return [f"over {entry['timeout']:.0f} s", ""]
+    return [_seconds(entry["cold"]), _seconds(entry["warm"])]
+
+
 def table(results: dict) -> str:
-    head = ["claims", "engine", "quads", "load", "quads/s", "peak mem", "on disk"]
+    head = ["claims", "engine", "quads", "load", "quads/s", "build peak", "peak mem", "on disk"]
     for q in QUESTIONS:
         head += [f"{q} cold", f"{q} warm"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -442,20 +676,122 @@ def table(results: dict) -> str:
             lines.append(f"| {int(size):,} | {engine} | skipped: {run['skipped']} |")
             continue
         cells = [f"{int(size):,}", engine, f"{run.get('quads', 0):,}", _seconds(run["load"]) if "load" in run else "-",
-                 f"{run['quads'] / run['load']:,.0f}" if run.get("load") else "-",
+                 f"{run['quads'] / run['load']:,.0f}" if run.get("load") and run.get("quads") else "-",
+                 f"{run['build_peak'] / 2**30:.2f} GiB" if "build_peak" in run else "-",
                  f"{run['peak'] / 2**30:.2f} GiB" if "peak" in run else "-",
                  f"{run['store'] / 2**20:,.0f} MiB" if "store" in run else "-"]
         for q in QUESTIONS:
-            entry = run["questions"].get(q)
-            if entry is None:
-                cells += [run.get("error", "-"), ""]
-            elif "skipped" in entry:
-                cells += ["skipped", ""]
-            elif "timeout" in entry:
-                cells += [f"over {entry['timeout']:.0f} s", ""]
-            else:
-                cells += [_seconds(entry["cold"]), _seconds(entry["warm"])]
+            cells += _cell(run["questions"].get(q), run)
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def rows_table(results: dict) -> str:
+    """The rows (claims, claimants, findings; the floor: claims or figures read) each engine answered."""
+    lines = ["| claims | engine | " + " | ".join(QUESTIONS) + " |", "|" + "---|" * (len(QUESTIONS) + 2)]
+    for key, run in results["runs"].items():
+        size, engine = key.split()
+        if "skipped" not in run:
+            lines.append(f"| {int(size):,} | {engine} | " + " | ".join(
+                f"{run['questions'][q]['rows']:,}" if "rows" in run["questions"].get(q, {}) else "-"
+                for q in QUESTIONS) + " |")
+    return "\n".join(lines)
+
+
+def _verdict(value: float | None, target: float, strict: bool = True) -> str:
+    if value is None:
+        return "not measured"
+    if value == float("inf"):
+        return "missed (over the cap)"
+    if (value < target) if strict else (value <= target):
+        return "met"
+    return f"missed ({value / target:.1f}x the target)"
+
+
+def _time(run: dict | None, question: str, kind: str) -> float | None:
+    """A measured time, inf when stopped at the cap, None when not measured."""
+    entry = (run or {}).get("questions", {}).get(question)
+    if not entry or "skipped" in entry:
+        return None
+    if "timeout" in entry:
+        return float("inf")
+    return entry.get(kind)
+
+
+def _ratio(value: float | None, floor: float | None) -> str:
+    if value is None or floor is None or value == float("inf") or floor == float("inf") or floor <= 0:
+        return "-"
+    ratio = value / floor
+    return f"{ratio:,.1f}x" if ratio >= 0.1 else f"{ratio:.3f}x"
+
+
+def targets(results: dict) -> str:
+    """Issue 17's targets (embedded store) and issue 13's (servers, from a fresh process), at the largest
+    size measured for each engine, beside the floor: pyoxigraph directly on the same store."""
+    def largest(engine: str) -> tuple[int | None, dict | None]:
+        found = [(int(k.split()[0]), r) for k, r in results["runs"].items()
+                 if k.split()[1] == engine and "skipped" not in r and "load" in r]
+        return max(found, key=lambda x: x[0]) if found else (None, None)
+
+    size, embedded = largest("embedded")
+    floor = results["runs"].get(f"{size} floor") if size else None
+    lines = [f"Embedded store at {size:,} claims, beside the floor on the same store:" if size else
+             "Embedded store: not measured.", "",
+             "| target | measured | floor | x floor | verdict |", "|---|---|---|---|---|"]
+
+    def row(label: str, question: str, kind: str, target: float) -> None:
+        value, base = _time(embedded, question, kind), _time(floor, question, kind)
+        shown = "-" if value is None else _seconds(value)
+        lines.append(f"| {label} ({kind}) | {shown} | {'-' if base is None else _seconds(base)} | "
+                     f"{_ratio(value, base)} | {_verdict(value, target)} |")
+
+    row("trace, typical value, < 10 ms", "trace", "warm", 0.010)
+    for kind in ("warm", "cold"):
+        row("trace, popular value, < 1 s", "trace-popular", kind, 1.0)
+    for kind in ("warm", "cold"):
+        row("who with no name, < 1 s", "who-all", kind, 1.0)
+    row("who CLAIMANT, < 30 ms", "who", "warm", 0.030)
+    for kind in ("warm", "cold"):
+        row("disagreements --quantity Q, < 300 ms", "dis-q", kind, 0.300)
+    for kind in ("warm", "cold"):
+        row("full disagreements, < 3 s", "dis", kind, 3.0)
+    build, base = (embedded or {}).get("load"), (floor or {}).get("load")
+    ratio = build / base if build and base else None
+    lines.append(f"| store build <= 1.05x Store.bulk_load | {_seconds(build) if build else '-'} | "
+                 f"{_seconds(base) if base else '-'} | {ratio:.2f}x |" if ratio else
+                 f"| store build <= 1.05x Store.bulk_load | {_seconds(build) if build else '-'} | "
+                 f"{_seconds(base) if base else '-'} | - |")
+    lines[-1] += f" {_verdict(ratio, 1.05, strict=False)} |"
+    peak, base_peak = (embedded or {}).get("build_peak"), (floor or {}).get("build_peak")
+    lines.append(f"| store build peak memory < 1 GiB | {peak / 2**30:.2f} GiB | " if peak else
+                 "| store build peak memory < 1 GiB | - | ")
+    lines[-1] += (f"{base_peak / 2**30:.2f} GiB | " if base_peak else "- | ") + \
+        (f"{peak / base_peak:.2f}x | " if peak and base_peak else "- | ") + \
+        (_verdict(peak / 2**30, 1.0) if peak else "not measured") + " |"
+    start = results.get("startup")
+    if start:
+        from startup import RDFLIB, TRACE  # beside this script, on its path
+
+        lines.append(f"| cold `claimkb trace 701650` (bundled KB) < 0.7x `import rdflib` | "
+                     f"{_seconds(start[TRACE]['median'])} | "
+                     f"{_seconds(start[RDFLIB]['median'])} (import rdflib) | "
+                     f"{start['ratio']:.2f}x | {_verdict(start['ratio'], 0.7)} |")
+    for engine in ("server", "virtuoso"):
+        size_s, run = largest(engine)
+        floor_s = results["runs"].get(f"{size_s} floor") if size_s else None
+        lines += ["", f"{engine} at {size_s:,} claims (issue 13), from a fresh process, beside the floor's fresh "
+                  "process on the embedded store:" if size_s else f"{engine}: not measured.", "",
+                  "| target | measured | floor | x floor | verdict |", "|---|---|---|---|---|"]
+        for label, question, target in (("trace < 1 s", "trace", 1.0), ("who < 1 s", "who", 1.0),
+                                        ("disagreements --quantity < 10 s", "dis-q", 10.0),
+                                        ("full disagreements < 120 s", "dis", 120.0)):
+            value, base = _time(run, question, "cold"), _time(floor_s, question, "cold")
+            if run and value is None and "error" in run:
+                shown = run["error"]
+            else:
+                shown = "-" if value is None else _seconds(value)
+            lines.append(f"| {label} | {shown} | {'-' if base is None else _seconds(base)} | {_ratio(value, base)} | "
+                         f"{_verdict(value, target)} |")
     return "\n".join(lines)
 
 

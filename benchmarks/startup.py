@@ -2,12 +2,14 @@
 
 Each run is a fresh process; the two commands alternate so that machine noise hits both alike.
 Prints the medians and their ratio (below 1.0: trace starts, answers and exits faster than rdflib imports).
+`run.py` calls `measure` once per run and records it with the other results.
 
     python benchmarks/startup.py [RUNS]
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -15,33 +17,48 @@ import sys
 import time
 from pathlib import Path
 
+TRACE = "claimkb trace 701650"
+RDFLIB = 'python -c "import rdflib"'
 
-def timed(command: list[str]) -> float:
+
+def timed(command: list[str], env: dict | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
+
+
+def measure(runs: int = 30, cache: Path | None = None) -> dict:
+    """Medians and minima (seconds) of each command over `runs` alternating runs, and the ratio of the
+    medians trace / import rdflib. `cache`: the store cache to use (CLAIMKB_CACHE), else the user's."""
+    beside = Path(sys.executable).with_name("claimkb")  # the script of this interpreter's install
+    claimkb = str(beside) if beside.exists() else shutil.which("claimkb")
+    env = dict(os.environ)
+    if cache is not None:
+        env["CLAIMKB_CACHE"] = str(cache)
+    commands = {
+        TRACE: [claimkb, "trace", "701650"],
+        RDFLIB: [sys.executable, "-c", "import rdflib"],
+        'python -c "pass"': [sys.executable, "-c", "pass"],
+    }
+    for command in commands.values():  # warm the file cache and bytecode (and build the bundled store)
+        timed(command, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            times[name].append(timed(command, env))
+    out = {name: {"median": statistics.median(v), "min": min(v), "runs": runs} for name, v in times.items()}
+    out["ratio"] = out[TRACE]["median"] / out[RDFLIB]["median"]
+    return out
 
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
-    beside = Path(sys.executable).with_name("claimkb")  # the script of this interpreter's install
-    claimkb = str(beside) if beside.exists() else shutil.which("claimkb")
-    commands = {
-        "claimkb trace 701650": [claimkb, "trace", "701650"],
-        'python -c "import rdflib"': [sys.executable, "-c", "import rdflib"],
-        'python -c "pass"': [sys.executable, "-c", "pass"],
-    }
-    for command in commands.values():  # warm the file cache and bytecode
-        timed(command)
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            times[name].append(timed(command))
-    for name, values in times.items():
-        print(f"{name:<28} median {statistics.median(values) * 1000:7.1f} ms   "
-              f"min {min(values) * 1000:7.1f} ms   ({runs} runs)")
-    ratio = statistics.median(times["claimkb trace 701650"]) / statistics.median(times['python -c "import rdflib"'])
-    print(f"ratio trace / import rdflib: {ratio:.2f}")
+    measured = measure(runs)
+    for name, values in measured.items():
+        if name != "ratio":
+            print(f"{name:<28} median {values['median'] * 1000:7.1f} ms   "
+                  f"min {values['min'] * 1000:7.1f} ms   ({runs} runs)")
+    print(f"ratio trace / import rdflib: {measured['ratio']:.2f}")
 
 
 if __name__ == "__main__":
