@@ -26,9 +26,11 @@ def emit(answer: Any, fmt: Format, *, empty: str | None = None, wide: bool = Fal
     """Render an answer to stdout. A table is cut to the terminal's width only on a terminal and
     without --wide; an empty table prints `empty` on stderr instead. A picture format (`trace` and
     `claim` only) draws the answer with `pictures.PICTURES`."""
-    from ..pictures import PICTURES
+    from ..formats import PICTURE_FORMATS
 
-    if fmt.value in PICTURES:
+    if fmt.value in PICTURE_FORMATS:  # the picture code is imported only when a picture is asked for
+        from ..pictures import PICTURES
+
         data(PICTURES[fmt.value](answer))
         return
     records = answer.records() if hasattr(answer, "records") else answer
