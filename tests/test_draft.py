@@ -324,3 +324,19 @@ def test_the_readme_worked_example_review_leaves_the_disagreements_it_shows(cli,
         # the draft does not link the Starmer quote to the speech: the unlinked misquote is found instead
         ("possible misquote (not linked)", "D01-seed-c05", "D04-c1"),
     }
+
+
+def test_a_draft_without_recorded_on_is_dated_by_its_publication_not_the_clock(cli, monkeypatch):
+    import datetime as real
+
+    class Tomorrow(real.date):
+        @classmethod
+        def today(cls):
+            return cls(2031, 1, 1)
+
+    first = cli("draft", "kb/archive/D01-seed.txt", "--published", "2024-11-05")
+    monkeypatch.setattr(real, "date", Tomorrow)
+    again = cli("draft", "kb/archive/D01-seed.txt", "--published", "2024-11-05")
+    assert first.code == again.code == 0, first.err
+    assert first.out == again.out
+    assert "recorded_on: '2024-11-05'" in first.out

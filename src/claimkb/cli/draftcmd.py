@@ -39,7 +39,8 @@ def draft(
                                                 "instead of stdout.")] = None,
     recorded_on: Annotated[Optional[str], typer.Option(
         "--recorded-on", metavar="YYYY-MM-DD", show_default=False,
-        help="The curation date written into the sheet; default: today.")] = None,
+        help="The curation date written into the sheet; default: the --published date (never the clock, so that the "
+             "same article drafts to the same sheet on any day).")] = None,
     kb: KbOpt = None,
 ) -> None:
     """Draft a claim sheet from a new article: one candidate claim per figure, quotation or attribution.
@@ -56,10 +57,8 @@ def draft(
 
       claimkb draft kb/archive/D01-seed.txt --published 2024-11-05 --kb scratch-kb
     """
-    from datetime import date
-
     day = _day(published, "--published")
-    recorded = _day(recorded_on, "--recorded-on") if recorded_on is not None else date.today()
+    recorded = _day(recorded_on, "--recorded-on") if recorded_on is not None else day
     knowledge = open_kb(kb)
     result = knowledge.draft(article, published=day, url=url, publisher=publisher, doc_id=doc_id,
                              recorded_on=recorded)
