@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -331,3 +332,12 @@ def write_atomic(path: Path, data: bytes, check: Callable[[bytes], None] | None 
             tmp.unlink()
         raise _os_error(exc, path) from None
     _fsync_dir(path.parent)
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in blocks (the store's sources and the tables it seals)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -28,6 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import __version__
+from ..kbfiles import file_sha256
 from ..namespaces import ONTOLOGY_GRAPH
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -48,14 +49,6 @@ def _stat_key(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
 
-def _hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 RACY_SECONDS = 3
 
 
@@ -74,7 +67,7 @@ def fingerprint(sources: list[tuple[str, Path]], root: Path) -> str:
         stat = _stat_key(path)
         entry = memo.get(key)
         if entry is None or entry[0] != stat:
-            entry = [stat, _hash(path)]
+            entry = [stat, file_sha256(path)]
             if now - max(stat[1], stat[3]) > RACY_SECONDS * 1_000_000_000:
                 memo[key] = entry
                 changed = True

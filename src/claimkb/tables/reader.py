@@ -7,7 +7,6 @@ findings stored when the tables were built.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from datetime import date, timedelta
@@ -17,6 +16,7 @@ from pathlib import Path
 from .. import rules
 from ..conflicts import AGREE_SAME, Distinct
 from ..errors import KbError
+from ..kbfiles import file_sha256
 from ..namespaces import XSD
 from ..records import Disagreement
 from ..results import Term
@@ -28,12 +28,6 @@ CHECKSUM = "tables.sha256"
 ORDER = {name: i for i, name in enumerate(rules.RELATIONS)}
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def stat_key(path: Path) -> list[int]:
@@ -44,7 +38,7 @@ def stat_key(path: Path) -> list[int]:
 def seal(folder: Path) -> None:
     """Record the tables' checksum, and the file's size, time and inode it was taken at."""
     path = folder / TABLES
-    record = {"sha256": sha256(path), "stat": stat_key(path)}
+    record = {"sha256": file_sha256(path), "stat": stat_key(path)}
     (folder / CHECKSUM).write_text(json.dumps(record), encoding="ascii")
 
 
@@ -82,7 +76,7 @@ class Tables:
             path = self.folder / TABLES
             try:
                 record = json.loads((self.folder / CHECKSUM).read_text(encoding="ascii"))
-                trusted = stat_key(path) == record["stat"] or sha256(path) == record["sha256"]
+                trusted = stat_key(path) == record["stat"] or file_sha256(path) == record["sha256"]
             except (OSError, ValueError, KeyError, TypeError):
                 trusted = False
             if not trusted:
