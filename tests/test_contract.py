@@ -47,11 +47,15 @@ FORMATS = list(OUTPUT_FORMATS)
 ENGINES = ["oxigraph", "virtuoso"]
 
 
-@pytest.fixture(scope="session")
+_ANSWERS: dict[tuple[str, str], object] = {}
+
+
+@pytest.fixture
 def memoised_selects():
-    """Each distinct (endpoint, query) is answered by the server once per session (see the docstring)."""
+    """Each distinct (endpoint, query) is answered by the server once per session (see the docstring), in
+    the parity tests only: elsewhere a server's answer must be read afresh (it changes after a push)."""
     original = RemoteBackend.select
-    answers: dict[tuple[str, str], object] = {}
+    answers = _ANSWERS
 
     def select(self, query_text):
         key = (self.endpoint, query_text)
@@ -183,10 +187,24 @@ def test_pushing_twice_changes_nothing(local, remote, cli):
     assert run.code == 0
     graphs = len(list((resources.kb_dir() / "graphs").glob("*.trig"))) + 1  # and the ontology
     assert run.err.startswith(f"replaced {graphs} graphs (")
-    assert run.err.splitlines()[0].endswith("triples) and verified each by content")
+    assert run.err.splitlines()[0].endswith(" entries), and verified each by content")
+    assert "triples) and the comparison tables (" in run.err.splitlines()[0]
     assert run.out.splitlines()[0] == "graph,triples,sha256,verified"
     assert all(line.endswith(",yes") for line in run.out.splitlines()[1:])
     assert remote.run("graph-sizes").rows == before
+
+
+def test_a_push_empties_the_tables_first_and_writes_them_last(remote, cli, monkeypatch):
+    """A push cut short between the two leaves no tables describing other data (the queries answer)."""
+    from claimkb.tables.entries import TABLES_GRAPH
+
+    put: list[tuple[str, int]] = []
+    original = RemoteBackend.put_graph
+    monkeypatch.setattr(RemoteBackend, "put_graph",
+                        lambda self, graph, data: put.append((graph, len(data))) or original(self, graph, data))
+    assert cli("push", "--endpoint", remote.backend.endpoint).code == 0
+    assert put[0] == (TABLES_GRAPH, 0) and put[-1][0] == TABLES_GRAPH and put[-1][1] > 0
+    assert [graph for graph, _ in put[1:-1]] == sorted(row["graph"].value for row in remote.run("graph-sizes").rows)
 
 
 # -- the traps of a real server ------------------------------------------------------------------
@@ -327,6 +345,39 @@ def test_exported_trig_loads_into_an_oxigraph_server_unchanged(cli, tmp_path, lo
         assert set(ox.parse(dump, format=ox.RdfFormat.N_QUADS)) == set(dataset(kb.local_store()))
     finally:
         server.stop()
+
+
+def test_a_server_bulk_loaded_with_the_exported_files_answers_from_the_tables(cli, tmp_path, monkeypatch):
+    """The way to fill a large server (docs/servers.md): `export --format nquads --with-ontology` and
+    `export --tables` loaded with the server's own loader. Every question then reads the table entries and
+    prints what the embedded store prints."""
+    import shutil
+    import subprocess
+
+    from claimkb.tables.entries import EntryTables
+
+    if shutil.which("oxigraph") is None:
+        pytest.skip("the oxigraph server is not installed (pip install '.[test]')")
+    kb_file, tables_file = tmp_path / "kb.nq", tmp_path / "tables.nq"
+    assert cli("export", "--format", "nquads", "--with-ontology", "--out", str(kb_file)).code == 0
+    run = cli("export", "--tables", "--out", str(tables_file))
+    assert run.code == 0 and run.err.startswith(f"wrote {tables_file} (") and run.err.endswith(" table entries)\n")
+    store = tmp_path / "store"
+    subprocess.run(["oxigraph", "load", "--location", str(store), "--file", str(kb_file), str(tables_file)],
+                   check=True, capture_output=True, timeout=300)
+    server = Oxigraph(store, read_only=True)
+    read: list[int] = []
+    original = EntryTables._get
+    monkeypatch.setattr(EntryTables, "_get", lambda self, keys: read.append(len(keys)) or original(self, keys))
+    try:
+        for args in (["trace", "701650"], ["who"], ["who", "UK Defence Intelligence"], ["disagreements"],
+                     ["disagreements", "--quantity", "qk:ru-casualties-cumulative"], ["claim", "D01-c02"]):
+            before = len(read)
+            assert cli(*args, "--endpoint", server.endpoint) == embedded(args), args
+            assert len(read) > before, f"{args} did not read the tables"
+    finally:
+        server.stop()
+    assert cli("export", "--tables", "--format", "turtle").err.startswith("Error: --tables writes N-Quads, not turtle")
 
 
 @pytest.fixture

@@ -238,3 +238,32 @@ claims:
   carriage: own-voice
   asserted: {start: 2024-11-07, precision: day}
 """
+
+
+def test_the_tables_export_is_n_quads_in_their_own_graph_and_never_half_written(cli, tmp_path, monkeypatch):
+    from claimkb.tables import entries as module
+
+    out = tmp_path / "tables.nq"
+    run = cli("export", "--tables", "--out", str(out))
+    assert run.code == 0
+    quads = list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))
+    assert run.err == f"wrote {out} ({len(quads)} table entries)\n" and len(quads) > 100
+    assert {q.graph_name.value for q in quads} == {module.TABLES_GRAPH}
+    assert {q.predicate.value for q in quads} == {PREFIXES["ckb"] + "tableEntry"}
+    assert cli("export", "--tables").out.encode() == out.read_bytes()  # stdout gives the same bytes
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    run = cli("export", "--tables", "--out", str(folder))
+    assert (run.code, run.err.splitlines()[0]) == (1, f"Error: {folder} is a folder")
+
+    real = module.entries
+
+    def failing(tables):  # the writer fails half-way: the old file stands, no temporary file is left
+        yield next(iter(real(tables)))
+        raise OSError(28, "No space left on device")
+
+    before = out.read_bytes()
+    monkeypatch.setattr(module, "entries", failing)
+    run = cli("export", "--tables", "--out", str(out))
+    assert (run.code, run.err.splitlines()[0]) == (1, f"Error: cannot write {out}: No space left on device")
+    assert out.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "tables.nq"]

@@ -38,9 +38,36 @@ def same_answers(disk, memory, values, quantities):
         assert disk.trace(value) == memory.trace(value), value
 
 
-def stored_answers_equal_queries(disk, memory) -> int:
-    """Every answer the tables hold, against the catalogue query run on the store; how many were compared."""
+def served(disk, fetched: list[int] | None = None, damage=None):
+    """The knowledge base as a server holding the entries `push` writes would answer it: `disk`'s store for
+    the queries, and its tables read back from their entries (tables/entries.py) instead of the SQLite file."""
+    import copy
+
+    from claimkb.api import KnowledgeBase
+    from claimkb.session import Session
+    from claimkb.tables import entries as module
+    from claimkb.tables.entries import EntryTables, entries, key_iri
+
+    held = dict(entries(disk.session.backend.tables))
+    assert max(len(text) for text in held.values()) <= module.PART
+    if damage is not None:
+        damage(held)
+
+    def fetch(iris: list[str]) -> dict[str, str]:
+        if fetched is not None:
+            fetched.append(len(iris))
+        return {iri: held[iri] for iri in iris if iri in held}
+
+    backend = copy.copy(disk.session.backend)
+    backend.tables = EntryTables(fetch, json.loads(held[key_iri("meta")]))
+    return KnowledgeBase(Session(backend, disk.session.catalogue), None, True)
+
+
+def stored_answers_equal_queries(disk, memory, reader=None) -> int:
+    """Every answer the tables hold, against the catalogue query run on the store; how many were compared.
+    With `reader` (a knowledge base reading the same tables another way), its answers are compared."""
     db = disk.session.backend.tables.db
+    reader = reader or disk
     asked: list[tuple[str, dict]] = []
     for query, key in db.execute("SELECT query, key FROM answer ORDER BY query, key"):
         if not key:
@@ -56,14 +83,15 @@ def stored_answers_equal_queries(disk, memory) -> int:
     assert {name for name, _ in asked} >= {"agents", "claimants", "claims", "claims-by-claimant", "relay-hops",
                                            "claims-with-value", "date-problems", "quantity-relations"}
     for name, params in asked:
-        assert disk.session.backend.tables.answer(name, params) is not None, (name, params)
-        assert disk.session.run(name, params) == memory.session.run(name, params), (name, params)
+        assert reader.session.backend.tables.answer(name, params) is not None, (name, params)
+        assert reader.session.run(name, params) == memory.session.run(name, params), (name, params)
     return len(asked)
 
 
 def index_equals_finder(disk, memory) -> int:
     """The tables' figure index against the finder over every comparable figure the store answers with."""
     index = disk.session.backend.tables.finder()
+    assert index.tables is disk.session.backend.tables
     finder = Finder(figures_from_rows(memory.session.run("comparable-values").rows))
     for claim in finder.of_claim:
         for shown in (50, 3):
@@ -115,6 +143,72 @@ def test_the_figure_index_compares_as_the_finder_does_on_another_seed(monkeypatc
     monkeypatch.setenv("CLAIMKB_CACHE", str(tmp_path / "cache"))
     disk, memory = both(monkeypatch, out)
     assert index_equals_finder(disk, memory) > 1000
+
+
+def test_a_server_reading_the_pushed_entries_answers_as_the_queries_do(monkeypatch, corpus):
+    """The entries `push` writes, read back as a server would (EntryTables), give every answer the SQLite
+    tables give: stored answers, the figure index, findings, traces, `who`, on the bundled data and a corpus."""
+    for folder, values, quantities in (
+            (KB, ["701650", "1307", "two-thirds", "41980"], ["qk:ru-casualties-cumulative"]),
+            (corpus[0], [str(corpus[1]["trace_value"]), str(corpus[1]["popular_value"]), "1146"],
+             [corpus[1]["quantity"], corpus[1]["conflicts"][0][0]])):
+        disk, memory = both(monkeypatch, folder)
+        fetched: list[int] = []
+        remote = served(disk, fetched)
+        assert stored_answers_equal_queries(disk, memory, reader=remote) > 88
+        assert index_equals_finder(remote, memory) > 50
+        same_answers(remote, memory, values, quantities)
+        assert remote.disagreements() == disk.disagreements() and len(remote.disagreements()) > 10
+        assert fetched and max(fetched) <= 200  # looked up in batches, never all at once
+
+
+def test_a_long_entry_is_cut_into_parts_and_read_back_whole(monkeypatch):
+    """No entry is longer than PART characters (a server's loader reads a line whole: Oxigraph's stops at
+    16 MiB); a longer text is cut into parts and read back whole."""
+    from claimkb.tables import entries as module
+
+    disk, memory = both(monkeypatch, KB)
+    monkeypatch.setattr(module, "PART", 300)
+    fetched: list[int] = []
+    remote = served(disk, fetched)
+    monkeypatch.setattr(module, "PART", 1 << 20)
+    assert stored_answers_equal_queries(disk, memory, reader=remote) > 88
+    same_answers(remote, memory, ["701650", "1307"], ["qk:ru-casualties-cumulative"])
+
+
+def test_damaged_entries_on_a_server_are_an_error_with_the_fix(monkeypatch):
+    from claimkb.tables.entries import key_iri
+
+    disk, _memory = both(monkeypatch, KB)
+    claim = "https://w3id.org/claimkb/id/claim/D01-c02"  # figures are keyed by the plain IRI
+
+    def figure_as_text(held):
+        held[key_iri("node", claim)] = json.dumps({"claim": True, "sources": [], "reviewed": False, "figure": "x"})
+
+    def findings_as_numbers(held):
+        held[key_iri("findings", 0)] = "[1, 2]"
+
+    with pytest.raises(claimkb.KbError, match="the comparison tables on the server are damaged") as caught:
+        served(disk, damage=figure_as_text).trace("701650")
+    assert "push the knowledge base again" in caught.value.hint
+    with pytest.raises(claimkb.KbError, match="the comparison tables on the server are damaged"):
+        served(disk, damage=findings_as_numbers).disagreements()
+
+
+def test_a_server_without_entries_or_with_another_layout_is_read_through_the_queries():
+    from claimkb.tables.entries import FORMAT, key_iri, read_from
+
+    def select_with(text: str | None):
+        def select(query: str) -> list[dict]:
+            assert key_iri("meta") in query
+            return [] if text is None else [{"key": Term.iri(key_iri("meta")), "text": Term.literal(text)}]
+        return select
+
+    assert read_from(select_with(None)) is None
+    assert read_from(select_with(json.dumps({"format": FORMAT + 1, "findings": 0}))) is None
+    assert read_from(select_with("not json")) is None
+    found = read_from(select_with(json.dumps({"format": FORMAT, "findings": 0})))
+    assert found is not None and found.findings() == []
 
 
 def test_a_changed_table_is_refused_not_trusted(monkeypatch, tmp_path):

@@ -134,6 +134,7 @@ def traced(session: Session, iris: list[str]) -> list[TracedClaim]:
     found = claims(table)
     index = by_relay(hops(batched(session, "relay-hops", terms)))
     finder = figures_near(session, terms)
+    finder.prefetch([claim.claim for claim in found])
     reviews = verdicts(batched(session, "reviews", terms))
     out = []
     for claim in found:
@@ -183,9 +184,22 @@ def figures_near(session: Session, claims_: list[Term]):
 
 
 def comparisons(finder: Finder, claim: str) -> tuple[tuple[Comparison, ...], dict[str, int]]:
+    """The comparisons shown for one claim, and the totals. The claims stating one figure are shown the
+    same list (the finder compares them alike), so it is formatted once per figure, unless the claim is
+    itself the first of a figure listed (then the list names that figure's own claim)."""
     related, counts = finder.compare(claim, COMPARED_SHOWN)
-    totals = {relation: counts[relation] for relation in rules.RELATIONS if relation in counts}  # findings first
     me = finder.figure(claim)
+    if any(distinct.first == claim for _relation, distinct, _count in related):
+        return _comparisons(related, counts, me, claim)
+    shown = finder.shown
+    known = shown.get(id(me))
+    if known is None:
+        known = shown[id(me)] = _comparisons(related, counts, me, claim)
+    return known[0], dict(known[1])
+
+
+def _comparisons(related, counts, me, claim: str) -> tuple[tuple[Comparison, ...], dict[str, int]]:
+    totals = {relation: counts[relation] for relation in rules.RELATIONS if relation in counts}  # findings first
     out = []
     for relation, distinct, count in related:
         other = distinct.figure

@@ -51,8 +51,7 @@ def open(path: str | os.PathLike[str] | None = None, *, endpoint: str | None = N
     catalogue = Catalogue(resources.queries_dir())
     if endpoint:
         from .backends.remote import RemoteBackend
-
-        return KnowledgeBase(Session(RemoteBackend(endpoint, timeout=timeout), catalogue), None, True)
+        return KnowledgeBase(Session(RemoteBackend(endpoint, timeout=timeout, with_tables=True), catalogue), None, True)
     from .backends.local import LocalBackend
 
     folder = resources.kb_dir() if path is None else Path(path)
@@ -309,6 +308,23 @@ class KnowledgeBase:
         return export(self.session, None if fmt == "claimreview" else self.local_store(), fmt,
                       with_ontology=with_ontology)
 
+    def export_tables(self, output) -> int:
+        """Write the entries of the comparison tables (the graph `push` writes beside the knowledge base) as
+        N-Quads, for a server filled with its own bulk loader: to a binary file object, or to a path (a whole
+        file or none: see `kbfiles.write_atomic_stream`). How many entries."""
+        from .tables import tables_of_store
+        from .tables.entries import write_nquads
+
+        if isinstance(output, (str, os.PathLike)):
+            from .kbfiles import write_atomic_stream
+
+            return write_atomic_stream(Path(output), self.export_tables)
+        tables = getattr(self.session.backend, "tables", None)
+        if tables is not None:
+            return write_nquads(tables, output)
+        with tables_of_store(self.local_store()) as made:
+            return write_nquads(made, output)
+
     def push(self, endpoint: str, *, store: str | None = None, timeout: float = 30.0, prune: bool = False):
         """Replace each named graph on a SPARQL server (Graph Store Protocol PUT), verify each by content
         and that the endpoint's default graph shows it; list (or, with `prune`, delete) the server's
@@ -317,7 +333,14 @@ class KnowledgeBase:
         from .push import push
 
         remote = RemoteBackend(endpoint, store_endpoint=store, timeout=timeout)
-        return push(self.local_store(), remote, self.session.catalogue, prune=prune)
+        local = self.local_store()
+        tables = getattr(self.session.backend, "tables", None)
+        if tables is not None:
+            return push(local, remote, self.session.catalogue, prune=prune, tables=tables)
+        from .tables import tables_of_store
+
+        with tables_of_store(local) as made:
+            return push(local, remote, self.session.catalogue, prune=prune, tables=made)
 
     def local_store(self):
         """The embedded store (pyoxigraph) of a local knowledge base."""

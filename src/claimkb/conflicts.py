@@ -140,6 +140,10 @@ class Finder:
             self.groups[(d.figure.quantity, d.figure.unit)].append(d)
         self.of_claim = of_claim
         self.compared: dict[tuple[int, int], tuple[list[tuple[str, Distinct, int]], dict[str, int]]] = {}
+        self.shown: dict[int, tuple] = {}  # what `answers.comparisons` made of a figure's comparisons
+
+    def prefetch(self, claims: list[str]) -> None:
+        """Nothing to read ahead: every figure is in memory (`tables.FigureIndex` reads them from a file)."""
 
     def figure(self, claim: str) -> rules.Figure | None:
         d = self.of_claim.get(claim)

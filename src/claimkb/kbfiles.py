@@ -21,6 +21,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import KbError
 
@@ -244,7 +245,8 @@ def _os_error(exc: OSError, path: Path) -> KbError:
                    hint="free some disk space or fix the folder's permissions; nothing was changed")
 
 
-def _write_tmp(path: Path, data: bytes, check: Callable[[bytes], None] | None) -> Path:
+def _new_tmp(path: Path) -> tuple[int, Path]:
+    """A new temporary file beside `path` (its folder made if missing): its descriptor and path."""
     import tempfile
 
     try:
@@ -252,7 +254,11 @@ def _write_tmp(path: Path, data: bytes, check: Callable[[bytes], None] | None) -
         fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
     except OSError as exc:
         raise _os_error(exc, path) from None
-    tmp = Path(tmp_name)
+    return fd, Path(tmp_name)
+
+
+def _write_tmp(path: Path, data: bytes, check: Callable[[bytes], None] | None) -> Path:
+    fd, tmp = _new_tmp(path)
     try:
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -332,6 +338,29 @@ def write_atomic(path: Path, data: bytes, check: Callable[[bytes], None] | None 
             tmp.unlink()
         raise _os_error(exc, path) from None
     _fsync_dir(path.parent)
+
+
+def write_atomic_stream(path: Path, write: Callable[[BinaryIO], int]) -> int:
+    """`write_atomic` for output too large to hold in memory: `write` fills a temporary file beside `path`
+    (and returns a count, handed back); the file replaces `path` only once it is whole."""
+    if path.is_dir():
+        raise KbError(f"{path} is a folder", hint="give the path of a file to write, e.g. tables.nq")
+    fd, tmp = _new_tmp(path)
+    try:
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                count = write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise _os_error(exc, path) from None
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    _fsync_dir(path.parent)
+    return count
 
 
 def file_sha256(path: Path) -> str:

@@ -37,6 +37,7 @@ STANCE = Namespace(ID + "stance/")
 REVIEW = Namespace(ID + "review/")
 GRAPH = Namespace(ID + "graph/")
 ONTOLOGY_GRAPH = GRAPH.ontology
+TABLES = Namespace(ID + "tables/")  # the comparison tables a server holds (tables/entries.py)
 SCHEMA = Namespace("http://schema.org/")
 # what schema.org markup may name as its "@context" (the bundled context stands in for all four)
 SCHEMA_CONTEXT_NAMES = frozenset({"https://schema.org", "https://schema.org/", "http://schema.org", "http://schema.org/"})

@@ -10,6 +10,8 @@
    graph fails here with the setting that fixes it, instead of answering "no claims" later.
 4. Graphs under the knowledge base's graph namespace that the knowledge base no longer has are listed
    as stale (they would still change every answer); `prune` deletes them.
+5. The comparison tables go along, as the entries of one more graph (`tables/entries.py`), verified the
+   same way: a server then answers traces, `who` and disagreements by looking up entries, at any size.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from .backends.local import to_term
 from .backends.remote import RemoteBackend
 from .catalogue import Catalogue, term_to_sparql
 from .errors import KbError
-from .namespaces import GRAPH
+from .namespaces import CKB, GRAPH
 from .records import Records
 from .results import Term
 from .session import Session
@@ -35,6 +37,7 @@ class Pushed(NamedTuple):
     records: Records[dict]
     stale: list[str]  # graphs under the namespace that the knowledge base does not have (left in place)
     pruned: list[str]  # such graphs that were deleted
+    tables: int = 0  # entries of the comparison tables pushed (their graph is the last row of `records`)
 
 
 def _line(s: Term, p: Term, o: Term) -> str:
@@ -85,18 +88,36 @@ def _terms(triple: ox.Triple) -> tuple[Term, Term, Term]:
     return s, p, o
 
 
-def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune: bool = False) -> Pushed:
+def _graph_triples(store: ox.Store, graph: str) -> list[ox.Triple]:
+    return [ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+
+
+def _entry_triples(tables) -> list[ox.Triple]:
+    from .tables.entries import entries
+
+    entry = ox.NamedNode(CKB.tableEntry)
+    return [ox.Triple(ox.NamedNode(key), entry, ox.Literal(text)) for key, text in entries(tables)]
+
+
+def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune: bool = False,
+         tables=None) -> Pushed:
+    """Push every named graph of `store`, and the entries of `tables` (the store's comparison tables) when
+    given."""
+    from .tables.entries import TABLES_GRAPH
+
     graphs = sorted(g.value for g in store.named_graphs())
+    if tables is not None:  # emptied first: a push cut short leaves no tables describing other data
+        remote.put_graph(TABLES_GRAPH, b"")
     rows = []
     mismatched = []
     probes = []
-    for graph in graphs:
-        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    for graph in graphs + ([TABLES_GRAPH] if tables is not None else []):
+        triples = _entry_triples(tables) if graph == TABLES_GRAPH else _graph_triples(store, graph)
         remote.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
         sent = [_terms(t) for t in triples]
         probe = next((t for t in sent if all(x.kind != "bnode" for x in t)), None)
-        if probe is not None:
+        if probe is not None and graph != TABLES_GRAPH:
             probes.append(probe)
         mine = digest(sent)
         theirs = digest(_read_back(remote, graph))
@@ -120,4 +141,5 @@ def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune:
             raise KbError(f"{len(left)} stale graph(s) are still on the server after deleting, first {sorted(left)[0]}",
                           hint="check the server's log and the user's rights")
         pruned, stale = stale, []
-    return Pushed(Records(rows, COLUMNS), stale, pruned)
+    tables_pushed = len(sent) if tables is not None else 0  # the last graph sent was the tables'
+    return Pushed(Records(rows, COLUMNS), stale, pruned, tables_pushed)

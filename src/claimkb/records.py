@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from .namespaces import XSD
@@ -32,6 +33,11 @@ def value_of(term: Term | None) -> Any:
         return None
     if term.kind != "literal" or term.datatype is None:
         return term.value
+    return _typed_value(term)
+
+
+@lru_cache(maxsize=1 << 16)  # the same dates and amounts recur across the rows of a trace; values are immutable
+def _typed_value(term: Term) -> Any:
     datatype = term.datatype
     try:
         if datatype == XSD.decimal:

@@ -87,8 +87,8 @@ class ResultTable:
         return {
             "head": {"vars": list(self.variables)},
             "results": {
-                "bindings": [
-                    {k: t.to_json() for k, t in row.items() if t is not None} for row in self.rows
+                "bindings": [  # each binding's variables in the head's order, whatever order the engine gave
+                    {k: row[k].to_json() for k in self.variables if row.get(k) is not None} for row in self.rows
                 ]
             },
         }

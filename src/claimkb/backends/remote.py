@@ -198,8 +198,11 @@ class RemoteBackend:
     name = "remote"
 
     def __init__(self, endpoint: str, *, store_endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 update_endpoint: str | None = None) -> None:
+                 update_endpoint: str | None = None, with_tables: bool = False) -> None:
         self.endpoint = check_url(endpoint, "endpoint")
+        self.with_tables = with_tables
+        self._tables: Any = None
+        self._tables_read = False
         if store_endpoint:
             self.store_endpoint: str | None = check_url(store_endpoint, "graph store endpoint")
         elif self.endpoint.rstrip("/").endswith("/query"):  # Oxigraph's layout: /query, /update, /store
@@ -208,6 +211,17 @@ class RemoteBackend:
             self.store_endpoint = None
         self.timeout = timeout
         self._client: Any = None
+
+    @property
+    def tables(self):
+        """The comparison tables the server holds (tables/entries.py), looked up when first needed (with
+        `with_tables`); None when it holds none: the catalogue queries answer."""
+        if self.with_tables and not self._tables_read:
+            from ..tables.entries import read_from
+
+            self._tables = read_from(lambda text: self.select(text).rows)
+            self._tables_read = True
+        return self._tables
 
     def client(self):
         if self._client is None:

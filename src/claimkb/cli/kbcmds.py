@@ -1,6 +1,7 @@
 """Commands that check, change or move the knowledge base: validate, import, review, export, report, push."""
 
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -139,8 +140,10 @@ def push(
         raise UsageError("push needs --endpoint (or CLAIMKB_ENDPOINT)", hint="e.g. --endpoint http://127.0.0.1:7878/query")
     pushed = open_kb(kb).push(endpoint, store=store, timeout=timeout, prune=prune)
     output.emit(pushed.records, fmt, count=False)
-    total = sum(int(row["triples"]) for row in pushed.records)
-    output.note(f"replaced {len(pushed.records)} graphs ({total} triples) and verified each by content")
+    graphs = len(pushed.records) - (1 if pushed.tables else 0)
+    total = sum(int(row["triples"]) for row in pushed.records) - pushed.tables
+    tables = f" and the comparison tables ({pushed.tables} entries)" if pushed.tables else ""
+    output.note(f"replaced {graphs} graphs ({total} triples){tables}, and verified each by content")
     for graph in pushed.pruned:
         output.note(f"deleted stale graph {graph}")
     if pushed.stale:
@@ -226,6 +229,9 @@ def export(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file (atomically) "
                                                 "instead of stdout.")] = None,
     with_ontology: Annotated[bool, typer.Option("--with-ontology", help="Include the ontology graph.")] = False,
+    tables: Annotated[bool, typer.Option("--tables", help="Instead of the knowledge base, the entries of its "
+                                         "comparison tables as N-Quads (the graph `push` adds), for a server "
+                                         "loaded with its own bulk loader: see docs/servers.md.")] = False,
     kb: KbOpt = None,
 ) -> None:
     """Export the knowledge base for triple stores, JSON-LD tools and fact-check consumers.
@@ -235,7 +241,12 @@ def export(
       claimkb export --format trig --out kb.trig
 
       claimkb export --format claimreview
+
+      claimkb export --tables --out tables.nq
     """
+    if tables:
+        _export_tables(open_kb(kb), fmt, out)
+        return
     exported = open_kb(kb).export(fmt.value, with_ontology=with_ontology)
     if fmt.value == "claimreview" and not exported.count:
         output.note("No verdicts in the knowledge base: the ClaimReview export is an empty list "
@@ -247,6 +258,24 @@ def export(
 
     write_atomic(out, exported.data)
     output.note(f"wrote {out} ({exported.count} {exported.what})")
+
+
+def _export_tables(kb, fmt: ExportFormat, out: Optional[Path]) -> None:
+    if fmt not in (ExportFormat.trig, ExportFormat.nquads):  # trig is the default: --tables writes N-Quads
+        raise UsageError(f"--tables writes N-Quads, not {fmt.value}", hint="drop --format, or give --format nquads")
+    if out is None:
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # a text-only stdout (an embedding program's)
+            import io
+
+            stream = io.BytesIO()
+            kb.export_tables(stream)
+            output.data(stream.getvalue().decode("utf-8"))
+        else:
+            kb.export_tables(stream)
+        return
+    count = kb.export_tables(out)
+    output.note(f"wrote {out} ({count} table entries)")
 
 
 @app.command()

@@ -17,13 +17,46 @@ over it give the rows the catalogue queries would give (`emulate.py`), and `asse
   finding       every finding the rules derive (`answers.derived_findings`), with the quantities each is about.
 
 `Session.run` reads an answer from here when the tables hold it for the parameters given, and runs the
-query otherwise. `tests/test_tables.py` holds every stored answer equal to its query's, and the findings to
-those found through the queries, on the bundled knowledge base and on a synthetic corpus. The file's sha256
+query otherwise. `reader.Tables` reads the file through a few storage methods; `entries.EntryTables` is the
+same reader over the entries `claimkb push` writes to a SPARQL server (docs/servers.md).
+`tests/test_tables.py` holds every stored answer equal to its query's, and the findings to those found
+through the queries, on the bundled knowledge base and on a synthetic corpus. The file's sha256
 is recorded when it is written; a file whose size, time or inode changed since is read only if its sha256
 is still the one recorded: a damaged or edited table is refused, never trusted.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from .collect import Collector
 from .reader import CHECKSUM, TABLES, FigureIndex, Tables, seal
 
-__all__ = ["CHECKSUM", "TABLES", "Collector", "FigureIndex", "Tables", "seal"]
+
+@contextmanager
+def tables_of_store(store) -> Iterator[Tables]:
+    """The tables of an in-memory store (a small knowledge base has no persistent store to keep them
+    beside), written in a temporary folder that is removed afterwards."""
+    import tempfile
+    from pathlib import Path
+
+    import pyoxigraph as ox
+
+    with tempfile.TemporaryDirectory(prefix="claimkb-tables-") as tmp:
+        folder = Path(tmp)
+        dump = folder / "store.nq"
+        store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+        collector = Collector(folder)
+        try:
+            collector.read(dump, ox.RdfFormat.N_QUADS)
+            collector.write(folder)
+        finally:
+            collector.close()
+        tables = Tables(folder)
+        try:
+            yield tables
+        finally:
+            if tables._db is not None:
+                tables._db.close()
+
+
+__all__ = ["CHECKSUM", "TABLES", "Collector", "FigureIndex", "Tables", "seal", "tables_of_store"]

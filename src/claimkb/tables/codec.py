@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import zlib
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -79,6 +80,7 @@ def of_term(term: Term) -> str:
     return "^" + SHORT.get(term.datatype, term.datatype) + SEP + canonical(term.datatype, term.value)
 
 
+@lru_cache(maxsize=1 << 16)  # agents, units and dates recur across rows; a Term is immutable
 def term(code: str) -> Term:
     """The `Term` a code stands for."""
     head = code[0]
