@@ -319,10 +319,11 @@ class KnowledgeBase:
             from .kbfiles import write_atomic_stream
 
             return write_atomic_stream(Path(output), self.export_tables)
+        store = self.local_store()  # a server's entries are exported by the server's own tools
         tables = getattr(self.session.backend, "tables", None)
         if tables is not None:
             return write_nquads(tables, output)
-        with tables_of_store(self.local_store()) as made:
+        with tables_of_store(store) as made:
             return write_nquads(made, output)
 
     def push(self, endpoint: str, *, store: str | None = None, timeout: float = 30.0, prune: bool = False):

@@ -254,7 +254,21 @@ def _new_tmp(path: Path) -> tuple[int, Path]:
         fd, tmp_name = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
     except OSError as exc:
         raise _os_error(exc, path) from None
+    try:  # mkstemp makes the file private (0600): give it the mode of the file it replaces, or the umask's
+        os.fchmod(fd, _mode_of(path))
+    except OSError:
+        pass  # a filesystem without modes
     return fd, Path(tmp_name)
+
+
+def _mode_of(path: Path) -> int:
+    """The permission bits a file written at `path` gets: the old file's, else what open() would give."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def _write_tmp(path: Path, data: bytes, check: Callable[[bytes], None] | None) -> Path:

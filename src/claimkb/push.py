@@ -11,12 +11,16 @@
 4. Graphs under the knowledge base's graph namespace that the knowledge base no longer has are listed
    as stale (they would still change every answer); `prune` deletes them.
 5. The comparison tables go along, as the entries of one more graph (`tables/entries.py`), verified the
-   same way: a server then answers traces, `who` and disagreements by looking up entries, at any size.
+   same way (read back a batch of entries at a time): a server then answers traces, `who` and
+   disagreements by looking up entries, at any size. They are emptied first and written last, only when
+   the steps above passed and no stale graph is left: tables describing other data than the server's
+   would make the commands that read them disagree with those that query.
 """
 
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -93,42 +97,38 @@ def _graph_triples(store: ox.Store, graph: str) -> list[ox.Triple]:
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
 
 
-def _entry_triples(tables) -> list[ox.Triple]:
+def _entry_triples(tables) -> tuple[list[ox.Triple], dict[str, int]]:
+    """The entries of `tables` as triples, and the length of each key's text."""
     from .tables.entries import entries
 
     entry = ox.NamedNode(CKB.tableEntry)
-    return [ox.Triple(ox.NamedNode(key), entry, ox.Literal(text)) for key, text in entries(tables)]
+    pairs = list(entries(tables))
+    return [ox.Triple(ox.NamedNode(key), entry, ox.Literal(text)) for key, text in pairs], \
+        {key: len(text) for key, text in pairs}
 
 
 def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune: bool = False,
          tables=None) -> Pushed:
     """Push every named graph of `store`, and the entries of `tables` (the store's comparison tables) when
-    given."""
+    given: those last, and only once the graphs are verified, seen through the default graph, and no
+    stale graph is left (tables describing other data than the server's would answer otherwise)."""
     from .tables.entries import TABLES_GRAPH
 
     graphs = sorted(g.value for g in store.named_graphs())
-    if tables is not None:  # emptied first: a push cut short leaves no tables describing other data
+    if tables is not None:  # emptied first: a push cut short or refused leaves no tables describing other data
         remote.put_graph(TABLES_GRAPH, b"")
     rows = []
     mismatched = []
     probes = []
-    for graph in graphs + ([TABLES_GRAPH] if tables is not None else []):
-        triples = _entry_triples(tables) if graph == TABLES_GRAPH else _graph_triples(store, graph)
-        remote.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-        sent = [_terms(t) for t in triples]
-        probe = next((t for t in sent if all(x.kind != "bnode" for x in t)), None)
-        if probe is not None and graph != TABLES_GRAPH:
+    for graph in graphs:
+        triples = _graph_triples(store, graph)
+        row, probe = _send(remote, graph, triples, partial(_read_back, remote, graph))
+        rows.append(row)
+        if probe is not None:
             probes.append(probe)
-        mine = digest(sent)
-        theirs = digest(_read_back(remote, graph))
-        if theirs != mine:
+        if row["verified"] != "yes":
             mismatched.append(graph)
-        rows.append({"graph": graph, "triples": len(sent), "sha256": mine[:16],
-                     "verified": "yes" if theirs == mine else "NO"})
-    if mismatched:
-        raise KbError(f"the server holds other content than was sent in {len(mismatched)} graph(s), first "
-                      f"{mismatched[0]}", hint="the server may store some values differently, or another writer "
-                      "is changing those graphs: compare `claimkb export` with the server's copy")
+    _refuse_mismatched(mismatched)
     _check_default_graph(remote, probes)
     ours = set(graphs)
     stale = [g for g in _server_graphs(remote, catalogue) if g.startswith(str(GRAPH)) and g not in ours]
@@ -141,5 +141,62 @@ def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune:
             raise KbError(f"{len(left)} stale graph(s) are still on the server after deleting, first {sorted(left)[0]}",
                           hint="check the server's log and the user's rights")
         pruned, stale = stale, []
-    tables_pushed = len(sent) if tables is not None else 0  # the last graph sent was the tables'
-    return Pushed(Records(rows, COLUMNS), stale, pruned, tables_pushed)
+    if tables is None or stale:  # with stale graphs the server answers through the queries, as they see them
+        return Pushed(Records(rows, COLUMNS), stale, pruned, 0)
+    triples, sizes = _entry_triples(tables)
+    row, _probe = _send(remote, TABLES_GRAPH, triples, partial(_read_back_entries, remote, sizes))
+    rows.append(row)
+    _refuse_mismatched([TABLES_GRAPH] if row["verified"] != "yes" else [])
+    return Pushed(Records(rows, COLUMNS), stale, pruned, len(triples))
+
+
+def _send(remote: RemoteBackend, graph: str, triples: list[ox.Triple], read_back) -> tuple[dict, tuple | None]:
+    """Replace one graph and compare what the server then holds with what was sent: its row of the
+    answer, and a triple of it to look up through the default graph (None if every one has a blank node)."""
+    remote.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+    sent = [_terms(t) for t in triples]
+    probe = next((t for t in sent if all(x.kind != "bnode" for x in t)), None)
+    mine = digest(sent)
+    theirs = digest(read_back())
+    return ({"graph": graph, "triples": len(sent), "sha256": mine[:16], "verified": "yes" if theirs == mine else "NO"},
+            probe)
+
+
+def _refuse_mismatched(mismatched: list[str]) -> None:
+    if mismatched:
+        raise KbError(f"the server holds other content than was sent in {len(mismatched)} graph(s), first "
+                      f"{mismatched[0]}", hint="the server may store some values differently, or another writer "
+                      "is changing those graphs: compare `claimkb export` with the server's copy")
+
+
+READ_BACK = 1000  # entries read back in one query at most
+
+
+def _read_back_entries(remote: RemoteBackend, sizes: dict[str, int]) -> list[tuple[Term, Term, Term]]:
+    """The tables graph as the server holds it, read a batch of subjects at a time (the whole graph is more
+    than one answer may hold, adhoc.MAX_BYTES, beyond some 25,000 claims): at most READ_BACK entries and a
+    quarter of that cap of their text per query. Then counted, so no triple outside them is missed."""
+    from . import adhoc
+    from .tables.entries import TABLES_GRAPH
+
+    budget = adhoc.MAX_BYTES // 4
+    batches: list[list[str]] = [[]]
+    held = 0
+    for key, size in sizes.items():
+        if batches[-1] and (len(batches[-1]) == READ_BACK or held + size > budget):
+            batches.append([])
+            held = 0
+        batches[-1].append(key)
+        held += size
+    out: list[tuple[Term, Term, Term]] = []
+    for batch in batches:
+        if batch:
+            values = " ".join(f"<{key}>" for key in batch)
+            table = remote.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
+                                  f"GRAPH <{TABLES_GRAPH}> {{ ?s ?p ?o }} }}")
+            out += [(r["s"], r["p"], r["o"]) for r in table.rows if {"s", "p", "o"} <= r.keys()]
+    counted = remote.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{TABLES_GRAPH}> {{ ?s ?p ?o }} }}")
+    total = int(counted.rows[0]["n"].value) if counted.rows and "n" in counted.rows[0] else 0
+    if total != len(out):  # triples beyond the keys sent: the digest then differs, as it must
+        out.append((Term.literal(f"{total - len(out)} more triples"),) * 3)
+    return out

@@ -299,13 +299,20 @@ def comparison_window(start: date | None, end: date | None, precision: str = "da
         a = as_of_start or as_of_end
         b = as_of_end or as_of_start
         assert a is not None and b is not None
-        slack = timedelta(days=SLACK_DAYS.get(as_of_precision or "day", 0))
-        return Window(a, b, a - slack, b + slack, a - slack, b + slack)
+        slack = SLACK_DAYS.get(as_of_precision or "day", 0)
+        return Window(a, b, _shift(a, -slack), _shift(b, slack), _shift(a, -slack), _shift(b, slack))
     if start is None:
         return None
     end = end or start
-    slack = timedelta(days=SLACK_DAYS.get(precision, 0))
-    return Window(start, end, start - slack, start + slack, end - slack, end + slack)
+    slack = SLACK_DAYS.get(precision, 0)
+    return Window(start, end, _shift(start, -slack), _shift(start, slack), _shift(end, -slack), _shift(end, slack))
+
+
+def _shift(day: date, days: int) -> date:
+    """`day` moved by `days`, held within the calendar Python can write (year 1 to 9999)."""
+    if days < 0:
+        return day - timedelta(days=min(-days, (day - date.min).days))
+    return day + timedelta(days=min(days, (date.max - day).days))
 
 
 def same_window(a: Window, b: Window) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Union
 
 from .backends.base import Backend
-from .catalogue import Catalogue, bind, coerce, projection, sort_sets
+from .catalogue import Catalogue, bind, coerce, projection, sort_sets, term_to_sparql
 from .results import ResultTable, Term
 
 Params = dict[str, Union[str, Term, list[Term]]]
@@ -30,6 +30,9 @@ class Session:
         }
         tables = getattr(self.backend, "tables", None)
         if tables is not None:  # a persistent store's tables hold some answers (tables/__init__.py)
+            for value in terms.values():  # a term the query could not bind is refused here as there
+                for term in value if isinstance(value, list) else [value]:
+                    term_to_sparql(term)
             rows = tables.answer(name, terms)
             if rows is not None:
                 return sort_sets(query, ResultTable(projection(query), rows))

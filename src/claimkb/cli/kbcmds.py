@@ -1,7 +1,6 @@
 """Commands that check, change or move the knowledge base: validate, import, review, export, report, push."""
 
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -148,8 +147,10 @@ def push(
         output.note(f"deleted stale graph {graph}")
     if pushed.stale:
         output.note(f"Warning: the server holds {len(pushed.stale)} graph(s) under the knowledge base's namespace "
-                    f"that it no longer has, and they still change every answer: {', '.join(pushed.stale)}")
-        output.note("Hint: `claimkb push --prune` deletes them")
+                    f"that it no longer has, and they still change every answer: {', '.join(pushed.stale)}; "
+                    "the comparison tables were therefore not pushed (the server answers through the queries, "
+                    "slower at scale)")
+        output.note("Hint: `claimkb push --prune` deletes them and pushes the tables")
 
 
 def _day(option: str, value: Optional[str]):
@@ -245,6 +246,9 @@ def export(
       claimkb export --tables --out tables.nq
     """
     if tables:
+        if with_ontology:
+            raise UsageError("--with-ontology exports the knowledge base, --tables its comparison tables",
+                             hint="give one of them")
         _export_tables(open_kb(kb), fmt, out)
         return
     exported = open_kb(kb).export(fmt.value, with_ontology=with_ontology)
@@ -264,15 +268,7 @@ def _export_tables(kb, fmt: ExportFormat, out: Optional[Path]) -> None:
     if fmt not in (ExportFormat.trig, ExportFormat.nquads):  # trig is the default: --tables writes N-Quads
         raise UsageError(f"--tables writes N-Quads, not {fmt.value}", hint="drop --format, or give --format nquads")
     if out is None:
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is None:  # a text-only stdout (an embedding program's)
-            import io
-
-            stream = io.BytesIO()
-            kb.export_tables(stream)
-            output.data(stream.getvalue().decode("utf-8"))
-        else:
-            kb.export_tables(stream)
+        output.binary(kb.export_tables)
         return
     count = kb.export_tables(out)
     output.note(f"wrote {out} ({count} table entries)")

@@ -6,14 +6,50 @@ import shutil
 import sys
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 from ..render import Options, escape_controls, render
 from .options import Format
 
 
 def data(text: str) -> None:
-    sys.stdout.write(text)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_left()
+
+
+def binary(write: Callable[[BinaryIO], Any]) -> None:
+    """Let `write` fill stdout as bytes (a text-only stdout, an embedding program's, gets them decoded)."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        import io
+
+        held = io.BytesIO()
+        write(held)
+        data(held.getvalue().decode("utf-8"))
+        return
+    try:
+        sys.stdout.flush()
+        write(stream)
+        stream.flush()
+    except BrokenPipeError:
+        reader_left()
+
+
+def reader_left() -> None:
+    """The reader of stdout closed it (`| head`): it has what it wanted, so the command ends as done (click
+    would exit 1 on EPIPE). What is still buffered goes to /dev/null, as the Python documentation advises."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a descriptor (an embedding program's)
+        pass
 
 
 def note(text: str) -> None:

@@ -26,6 +26,13 @@ IS_CLAIM = f"instr(c.type, '{json.dumps(CLAIM_TYPE)}') > 0"
 TRUE, FALSE = codec.typed("true", XSD.boolean), codec.typed("false", XSD.boolean)
 
 
+# the variables each stored query binds in every row (a stored row without them is damaged)
+REQUIRED = {"claims": ("claim", "text", "document"), "claims-by-claimant": ("claim", "text", "document"),
+            "relay-hops": ("relay", "source", "sourceDocument", "quoted", "changed"),
+            "agents": ("agent", "label", "kind"), "claimants": ("label", "kind", "claims", "documents"),
+            "date-problems": ("claim", "problem"), "quantity-relations": ("quantity", "relation", "other")}
+
+
 def many(value: str | None) -> list[str]:
     return json.loads(value) if value else []
 

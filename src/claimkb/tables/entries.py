@@ -11,7 +11,8 @@ HASH names one key (what is looked up: the stored answer of a query for a key, a
 figures of one month of a quantity's windows, a chunk of findings, ...), so that every read is a lookup
 of a few subjects by IRI, which every engine plans alike. `EntryTables` is `Tables` with its storage
 read from these entries, one query per batch of keys: the reading code (`reader.py`) is the same, so a
-server answers as the embedded store does (`tests/test_entries.py`, and the contract suites on servers).
+server answers as the embedded store does (`tests/test_tables.py`, and the contract suites on servers;
+damaged or hostile entries: `tests/test_entries.py`).
 
 The graph sits outside the knowledge base's graph namespace: `graph-sizes`, stale-graph checks and
 `--prune` leave it alone, and `push` replaces it whole each time, with the graphs it was made from. Data
@@ -29,6 +30,7 @@ from typing import Any
 
 from ..errors import KbError
 from ..namespaces import CKB, TABLES
+from ..records import Disagreement
 from . import emulate
 from .reader import FigureIndex, Tables, passes
 
@@ -41,7 +43,8 @@ TABLES_GRAPH = TABLES.graph
 def key_iri(*parts: str | int) -> str:
     """The subject that holds the entry for one key."""
     text = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-    return TABLES + hashlib.sha256(text.encode()).hexdigest()[:32]
+    # a lone surrogate (undecodable bytes of a command-line argument) hashes too: no entry has it as a key
+    return TABLES + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _json(value) -> str:
@@ -172,33 +175,45 @@ class EntryTables(Tables):
 
     def findings(self, quantity: str | None = None):
         with _damage():
-            return super().findings(quantity)
+            found = super().findings(quantity)
+            for finding in found:
+                _check_finding(finding)
+            return found
 
     def finder(self) -> FigureIndex:
         return _CheckedIndex(self)
 
     def _get(self, keys: list[tuple]) -> dict[tuple, Any]:
         texts = self._texts([k for k in dict.fromkeys(keys) if k not in self.read])
-        parted = {k: text for k, text in texts.items() if text is not None and text.startswith(PARTED)}
-        for k, text in parted.items():  # a long text, cut into parts (see `entries`)
-            count = json.loads(text)[PARTS]
-            pieces = [piece or "" for piece in self._texts([(*k, PARTS, n) for n in range(count)]).values()]
-            if not all(pieces):
-                raise ValueError(f"a part of the entry {key_iri(*k)} is missing")
-            texts[k] = "".join(pieces)
+        for k, text in texts.items():
+            if text is not None and text.startswith(PARTED):  # a long text, cut into parts (see `entries`)
+                texts[k] = self._joined(k, json.loads(text)[PARTS])
         for k, found in texts.items():
             self.read[k] = None if found is None else json.loads(found)
         return {k: self.read[k] for k in keys}
 
+    def _joined(self, key: tuple, count: Any) -> str:
+        """The text of an entry cut into `count` parts, each present and not empty (their length is the
+        writer's PART). The parts are asked for a batch at a time: a count no entry backs fails after one."""
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise ValueError(f"the entry {key_iri(*key)} counts {count!r} parts")
+        pieces: list[str] = []
+        for start in range(0, count, BATCH):
+            got = self._texts([(*key, PARTS, n) for n in range(start, min(start + BATCH, count))])
+            for n, piece in enumerate(got.values(), start):
+                if not piece:
+                    raise ValueError(f"part {n} of the entry {key_iri(*key)} is missing")
+                pieces.append(piece)
+        return "".join(pieces)
+
     def _texts(self, keys: list[tuple]) -> dict[tuple, str | None]:
         """The text of each key's entry (None where there is none), BATCH keys per query."""
-        wanted = {key_iri(*k): k for k in keys}
-        iris = list(wanted)
         out: dict[tuple, str | None] = {}
-        for start in range(0, len(iris), BATCH):
-            found = self.fetch(iris[start:start + BATCH])
-            for iri in iris[start:start + BATCH]:
-                out[wanted[iri]] = found.get(iri)
+        for start in range(0, len(keys), BATCH):
+            wanted = {key_iri(*k): k for k in keys[start:start + BATCH]}
+            found = self.fetch(list(wanted))
+            for iri, k in wanted.items():
+                out[k] = found.get(iri)
         return out
 
     def _node(self, nodes: list[str]) -> dict[str, dict]:
@@ -207,7 +222,10 @@ class EntryTables(Tables):
 
     def _answers(self, query: str, keys: list[str]) -> dict[str, list[emulate.Row]]:
         got = self._get([("answer", query, k) for k in keys])
-        return {k: got[("answer", query, k)] for k in keys if got[("answer", query, k)] is not None}
+        out = {k: got[("answer", query, k)] for k in keys if got[("answer", query, k)] is not None}
+        for rows in out.values():
+            _check_rows(query, rows)
+        return out
 
     def _claims(self, nodes: list[str]) -> set[str]:
         return {n for n, entry in self._node(nodes).items() if entry.get("claim")}
@@ -235,9 +253,21 @@ class EntryTables(Tables):
 
     def _finding_rows(self, quantity: str | None) -> list[str]:
         if quantity is None:
-            keys = [("findings", n) for n in range(int(self.meta["findings"]))]
-            got = self._get(keys)
-            rows = [row for k in keys for row in got[k] or []]
+            count = self.meta.get("findings")
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                raise ValueError(f"the tables' meta entry counts {count!r} chunks of findings")
+            rows = []
+            # a batch at a time, the chunk after the last included: a count no entry backs fails after one
+            # batch, and one lower than the chunks held is found by the chunk it leaves out
+            for start in range(0, count + 1, BATCH):
+                keys = [("findings", n) for n in range(start, min(start + BATCH, count + 1))]
+                got = self._get(keys)
+                for k in keys:
+                    chunk = got[k]
+                    if (chunk is None) != (k[1] == count) or (chunk is not None and not isinstance(chunk, list)):
+                        raise ValueError(f"the chunk {k[1]} of findings is {'missing' if chunk is None else 'extra'}"
+                                         f" (the meta entry counts {count})")
+                    rows += chunk or []
         else:
             rows = [row for chunk in self._chunks("findings-of", quantity) for row in chunk]
         return [json.dumps(row) for row in rows]
@@ -289,9 +319,36 @@ def _damage() -> Iterator[None]:
     """Turns a malformed entry into a KbError with the fix."""
     try:
         yield
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+    # ArithmeticError: a value that is not a decimal, a span beyond the dates' range; RecursionError: JSON
+    # nested deeper than the parser goes
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError) as exc:
         raise KbError(f"the comparison tables on the server are damaged ({type(exc).__name__}: {exc})",
                       hint="push the knowledge base again (`claimkb push` rewrites them)") from None
+
+
+def _check_rows(query: str, rows: Any) -> None:
+    """A stored answer is a list of rows of term codes binding at least what the query always binds."""
+    required = emulate.REQUIRED.get(query, ())
+    if not isinstance(rows, list):
+        raise ValueError(f"a stored answer of {query} is not a list of rows")
+    for row in rows:
+        if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()) \
+                or not all(v in row for v in required):
+            raise ValueError(f"a stored row of {query} lacks one of {', '.join(required)}, or is not term codes")
+
+
+_TEXT = (str, type(None))
+_FINDING_TYPES: tuple[type | tuple[type, ...], ...] = (str, _TEXT, str, _TEXT, _TEXT, _TEXT, str, int, int, _TEXT,
+                                                       _TEXT, tuple)
+
+
+def _check_finding(finding: Disagreement) -> None:
+    """A stored finding has the fields of a `Disagreement`, each of its type."""
+    if len(finding) != len(_FINDING_TYPES) or not all(
+            isinstance(value, kind) and not isinstance(value, bool)
+            for value, kind in zip(finding, _FINDING_TYPES, strict=True)) \
+            or not all(isinstance(change, str) for change in finding.changes):
+        raise ValueError("a stored finding is not a disagreement's fields")
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -312,14 +369,22 @@ def read_from(select: Callable[[str], list[dict]]) -> EntryTables | None:
         values = " ".join(f"<{iri}>" for iri in iris)
         rows = select(f"SELECT ?key ?text WHERE {{ VALUES ?key {{ {values} }} "
                       f"GRAPH <{TABLES_GRAPH}> {{ ?key <{CKB.tableEntry}> ?text }} }}")
-        return {row["key"].value: row["text"].value for row in rows if "text" in row}
+        out: dict[str, str] = {}
+        for row in rows:
+            if "text" in row:
+                key = row["key"].value
+                if key in out:  # two entries for one key: two exports loaded into one graph
+                    raise ValueError(f"the server holds two entries for {key}")
+                out[key] = row["text"].value
+        return out
 
-    meta = fetch([key_iri("meta")]).get(key_iri("meta"))
+    with _damage():
+        meta = fetch([key_iri("meta")]).get(key_iri("meta"))
     if meta is None:
         return None
     try:
         info = json.loads(meta)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(info, dict) or info.get("format") != FORMAT:
         return None
