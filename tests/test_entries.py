@@ -312,3 +312,52 @@ def test_an_exported_file_has_the_mode_of_the_file_it_replaces_or_the_umask(tmp_
     assert (tmp_path / "new.trig").stat().st_mode & 0o777 == 0o644  # readable by a server's loader (ld_dir)
     assert (tmp_path / "new.nq").stat().st_mode & 0o777 == 0o644
     assert kept.stat().st_mode & 0o777 == 0o640
+
+
+# Every list read in chunks has an entry counting them: a missing chunk of one quantity's findings, or of
+# the figures by first claim, is damage too, as is a chunk beyond the count.
+@pytest.mark.parametrize("list_key", [("findings-of", "https://w3id.org/claimkb/id/quantity/ru-casualties-daily-mean-month"),
+                                      ("first", QUANTITY, "persons")])
+@pytest.mark.parametrize("change", ["drop the first chunk", "drop the count", "count one more", "count one less"])
+def test_a_chunked_list_that_does_not_match_its_count_is_damage(disk, memory, list_key, change):
+    from claimkb.tables.entries import CHUNKS, key_iri
+
+    entries = held(disk)
+    count_key = key_iri(*list_key, CHUNKS)
+    count = json.loads(entries[count_key])
+    if change == "drop the first chunk":
+        del entries[key_iri(*list_key, 0)]
+    elif change == "drop the count":
+        del entries[count_key]
+    elif change == "count one more":
+        entries[count_key] = json.dumps(count + 1)
+    else:
+        entries[count_key] = json.dumps(count - 1)
+        if count == 1:  # a count of 0 is refused as such; show the chunk beyond the count with one more
+            entries[key_iri(*list_key, 1)] = entries[key_iri(*list_key, 0)]
+            entries[count_key] = json.dumps(1)
+    remote = served(disk, entries)
+    with pytest.raises(claimkb.KbError, match=DAMAGED):
+        if list_key[0] == "findings-of":
+            remote.disagreements(list_key[1])
+        else:
+            remote.trace("701650")
+
+
+# A push whose tables graph does not read back as sent leaves no tables answering either.
+def test_a_push_whose_tables_do_not_verify_leaves_none(monkeypatch, tmp_path):
+    import claimkb.push
+
+    try:
+        server = Oxigraph(tmp_path / "store")
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        monkeypatch.setenv("CLAIMKB_STORE_MODE", "memory")
+        reading = claimkb.push._read_back_entries
+        monkeypatch.setattr(claimkb.push, "_read_back_entries", lambda remote, sizes: reading(remote, sizes)[1:])
+        with pytest.raises(claimkb.KbError, match="other content than was sent in 1 graph"):
+            claimkb.open(KB).push(server.endpoint)
+        assert claimkb.open(endpoint=server.endpoint).session.backend.tables is None
+    finally:
+        server.stop()

@@ -17,7 +17,7 @@ from claimkb.conflicts import Finder, figures_from_rows
 from claimkb.namespaces import XSD
 from claimkb.results import Term
 
-from .helpers import KB, ROOT
+from .helpers import KB, ROOT, copy_kb
 
 
 def both(monkeypatch, folder):
@@ -238,3 +238,32 @@ def test_a_reviewed_claim_is_traced_with_its_verdict_from_the_tables(monkeypatch
     traced = disk.trace("701650")
     assert traced == memory.trace("701650")
     assert [v.rating for c in traced.claims for v in c.reviews] == ["Accurately relayed"]
+
+
+@pytest.mark.parametrize("days", [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")])
+def test_figures_at_the_ends_of_the_calendar_compare_alike_everywhere(monkeypatch, tmp_path, days):
+    """A window widened past year 1 or 9999 is held within the calendar: the store, its tables and a
+    server's entries answer alike (no date out of range, no "damaged tables" for valid data)."""
+    folder = copy_kb(tmp_path / "kb")
+    graph = folder / "graphs" / "D01-seed.trig"
+    text = graph.read_text(encoding="utf-8")
+    start = text.index("claim:D01-c02-period a ckb:TimeReference")
+    end = text.index("\n\tclaim:", start + 1)
+    block = text[start:end]
+    for old in ("2022-02-01", "2024-11-04"):
+        block = block.replace(f'"{old}"', f'"{days[0]}"')
+    block = block.replace('"2024-11-05"', f'"{days[1]}"')
+    graph.write_text(text[:start] + block + text[end:], encoding="utf-8")
+    disk, memory = both(monkeypatch, folder)
+    same_answers(disk, memory, ["701650"], ["qk:ru-casualties-cumulative"])
+    same_answers(served(disk), memory, ["701650"], ["qk:ru-casualties-cumulative"])
+    assert disk.claim("D01-c02") == memory.claim("D01-c02")
+
+
+def test_a_batch_of_entries_stays_under_the_cap_on_an_answer():
+    """BATCH entries (or parts) of at most PART characters are read in one answer, which a server's answer
+    may not pass (adhoc.MAX_BYTES of values): with room for the IRIs and the JSON around them."""
+    from claimkb import adhoc
+    from claimkb.tables import entries
+
+    assert entries.BATCH * entries.PART <= adhoc.MAX_BYTES * 0.8

@@ -336,7 +336,8 @@ def arithmetic(figures: list[rules.Figure], relations: list[tuple[str, str, str]
             for claimant in sorted(increment.series):
                 series = [f for f in by_quantity[running_q] if claimant in f.series]
                 after = [f for f in series if rules.same_window(f.window, _instant(day))]
-                before = [f for f in series if rules.same_window(f.window, _instant(day - timedelta(days=1)))]
+                before = [] if day == date.min else \
+                    [f for f in series if rules.same_window(f.window, _instant(day - timedelta(days=1)))]
                 if after and before:
                     record(rules.INCREMENT_VS_TOTALS, increment_q, increment, after[0],
                            rules.increment_vs_totals(increment, before[0], after[0]))

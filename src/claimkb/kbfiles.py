@@ -264,7 +264,7 @@ def _new_tmp(path: Path) -> tuple[int, Path]:
 def _mode_of(path: Path) -> int:
     """The permission bits a file written at `path` gets: the old file's, else what open() would give."""
     try:
-        return path.stat().st_mode & 0o7777
+        return path.stat().st_mode & 0o777
     except OSError:
         mask = os.umask(0o022)
         os.umask(mask)

@@ -146,7 +146,9 @@ def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune:
     triples, sizes = _entry_triples(tables)
     row, _probe = _send(remote, TABLES_GRAPH, triples, partial(_read_back_entries, remote, sizes))
     rows.append(row)
-    _refuse_mismatched([TABLES_GRAPH] if row["verified"] != "yes" else [])
+    if row["verified"] != "yes":
+        remote.put_graph(TABLES_GRAPH, b"")  # tables other than were sent must not answer
+        _refuse_mismatched([TABLES_GRAPH])
     return Pushed(Records(rows, COLUMNS), stale, pruned, len(triples))
 
 

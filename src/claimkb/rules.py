@@ -300,15 +300,15 @@ def comparison_window(start: date | None, end: date | None, precision: str = "da
         b = as_of_end or as_of_start
         assert a is not None and b is not None
         slack = SLACK_DAYS.get(as_of_precision or "day", 0)
-        return Window(a, b, _shift(a, -slack), _shift(b, slack), _shift(a, -slack), _shift(b, slack))
+        return Window(a, b, shift(a, -slack), shift(b, slack), shift(a, -slack), shift(b, slack))
     if start is None:
         return None
     end = end or start
     slack = SLACK_DAYS.get(precision, 0)
-    return Window(start, end, _shift(start, -slack), _shift(start, slack), _shift(end, -slack), _shift(end, slack))
+    return Window(start, end, shift(start, -slack), shift(start, slack), shift(end, -slack), shift(end, slack))
 
 
-def _shift(day: date, days: int) -> date:
+def shift(day: date, days: int) -> date:
     """`day` moved by `days`, held within the calendar Python can write (year 1 to 9999)."""
     if days < 0:
         return day - timedelta(days=min(-days, (day - date.min).days))

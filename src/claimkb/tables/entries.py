@@ -26,6 +26,7 @@ import json
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from ..errors import KbError
@@ -34,8 +35,10 @@ from ..records import Disagreement
 from . import emulate
 from .reader import FigureIndex, Tables, passes
 
-FORMAT = 1  # the layout of the entries; a server holding another is read through the queries
+FORMAT = 2  # the layout of the entries; a server holding another is read through the queries (2: lists read
+#            in chunks have an entry counting them; parts of at most 256 Ki characters)
 CHUNK = 500  # rows per entry for the lists read in order (findings, figures by their first claim)
+CHUNKS = "chunks"  # the last part of the key of the entry that counts a list's chunks
 BATCH = 200  # keys looked up in one query
 TABLES_GRAPH = TABLES.graph
 
@@ -47,12 +50,16 @@ def key_iri(*parts: str | int) -> str:
     return TABLES + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+_DAYS = (date.max - date.min).days  # a span, length or skew beyond it is no calendar's
+
+
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-PART = 1 << 20  # characters per entry at most (a server's loader reads a line of N-Quads whole: Oxigraph's
-#                 stops at 16 MiB); a longer text is cut into parts, each an entry of its own
+PART = 1 << 18  # characters per entry at most, a longer text is cut into parts, each an entry of its own: a
+#                 server's loader reads a line of N-Quads whole (Oxigraph's stops at 16 MiB), and BATCH
+#                 entries, read in one answer, stay under the cap on an answer (adhoc.MAX_BYTES, 64 MiB)
 PARTS = "\u0000parts"  # the key of the entry that stands for a text cut into parts
 PARTED = json.dumps({PARTS: 0}, separators=(",", ":"))[:-2]  # how such an entry's text begins
 
@@ -102,7 +109,8 @@ def _entries(tables: Tables) -> Iterator[tuple[tuple, str]]:
 
 
 def _grouped(rows, key: Callable, value: Callable, chunked: bool = False) -> Iterator[tuple[tuple, str]]:
-    """One entry per run of rows with the same key (or per CHUNK rows of it, numbered from 0)."""
+    """One entry per run of rows with the same key; or, `chunked`, one per CHUNK rows of it (numbered from 0)
+    and one more, (*key, CHUNKS), holding how many, so that a reader misses none."""
     current: tuple = ()
     items: list = []
     number = 0
@@ -111,11 +119,15 @@ def _grouped(rows, key: Callable, value: Callable, chunked: bool = False) -> Ite
         if here != current or (chunked and len(items) == CHUNK):
             if items:
                 yield (*current, *((number,) if chunked else ())), _json(items)
+                if chunked and here != current:
+                    yield (*current, CHUNKS), _json(number + 1)
             number = number + 1 if here == current else 0
             current, items = here, []
         items.append(value(row))
     if items:
         yield (*current, *((number,) if chunked else ())), _json(items)
+        if chunked:
+            yield (*current, CHUNKS), _json(number + 1)
 
 
 def _nodes(tables: Tables) -> Iterator[tuple[tuple, str]]:
@@ -240,16 +252,26 @@ class EntryTables(Tables):
         return [tuple(r) for r in self._get([("value", value)])[("value", value)] or []]
 
     def _chunks(self, *key: str) -> Iterator[list]:
-        number = 0
-        while True:
-            here = (*key, number)
-            chunk = self._get([here])[here]
-            if not chunk:
-                return
+        """The chunks of a list (none when it has no count entry and no first chunk), one lookup each, the
+        count read with the first: every chunk it counts must be there, and none after them."""
+        counted, zero = (*key, CHUNKS), (*key, 0)
+        got = self._get([counted, zero])
+        count, first = got[counted], got[zero]
+        if count is None and first is None:
+            return
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise ValueError(f"the list {key!r} counts {count!r} chunks")
+        for number in range(count):
+            here = (*key, number)  # chunk 0 was read with the count
+            if number == count - 1:  # the last chunk, and the one that must not follow it, in one lookup
+                beyond = (*key, count)
+                got = self._get([here, beyond])
+                chunk, after = got[here], got[beyond]
+            else:
+                chunk, after = self._get([here])[here], None
+            if not isinstance(chunk, list) or not chunk or after is not None:
+                raise ValueError(f"the chunk {number} of the list {key!r} is missing, or one follows its count")
             yield chunk
-            if len(chunk) < CHUNK:
-                return
-            number += 1
 
     def _finding_rows(self, quantity: str | None) -> list[str]:
         if quantity is None:
@@ -277,7 +299,10 @@ class EntryTables(Tables):
                 for claim, entry in self._node(claims).items()}
 
     def _group(self, quantity: str, unit: str) -> tuple:
-        return tuple(self._get([("group", quantity, unit)])[("group", quantity, unit)])
+        kind, claims, *days = self._get([("group", quantity, unit)])[("group", quantity, unit)]
+        if not all(isinstance(n, int) and 0 <= n <= _DAYS for n in (claims, *days)) or len(days) != 3:
+            raise ValueError(f"the group entry of {quantity} counts {claims!r} claims over {days!r} days")
+        return (kind, claims, *days)
 
     def _window(self, quantity: str, unit: str, low: str, high: str) -> list[tuple]:
         keys = [("window", quantity, unit, month) for month in _months(low[:7], high[:7])]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -282,11 +282,11 @@ class FigureIndex:
     def _compare(self, me_id: int, me: Distinct, shown: int) -> tuple[list[tuple[str, Distinct, int]], dict[str, int]]:
         f, w = me.figure, me.figure.window
         kind, claims, span, length, skew = self.tables._group(f.quantity, f.unit)
-        low = w.start_low - timedelta(days=span)
+        low = rules.shift(w.start_low, -span)  # held within the calendar: a window may start in year 1
         high = w.start_high
         if kind == "total":
-            low = min(low, w.end_low - timedelta(days=length))
-            high = max(high, w.end_high + timedelta(days=skew))
+            low = min(low, rules.shift(w.end_low, -length))
+            high = max(high, rules.shift(w.end_high, skew))
         evaluated: dict[int, tuple[str, Distinct]] = {}
         for row in self.tables._window(f.quantity, f.unit, low.isoformat(), high.isoformat()):
             other = self._of(row)
