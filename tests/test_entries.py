@@ -35,6 +35,18 @@ def memory():
         return claimkb.open(KB)
 
 
+@pytest.fixture
+def oxigraph(tmp_path, monkeypatch):
+    """An Oxigraph server on a new store, for a knowledge base pushed from memory."""
+    try:
+        server = Oxigraph(tmp_path / "store")
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", "memory")
+    yield server
+    server.stop()
+
+
 def held(disk) -> dict[str, str]:
     from claimkb.tables.entries import entries
 
@@ -195,20 +207,12 @@ def test_a_surrogate_in_a_claim_id_is_not_reported_as_damaged_tables(disk):
 # adhoc.MAX_BYTES (64 MiB) of values, which the whole graph passes at about 25,000 claims (8.2 M
 # characters of entries per 3,000 synthetic claims). Shown with the cap lowered below the bundled tables'
 # size (about 0.4 M characters) and above its largest graph.
-def test_push_verifies_tables_larger_than_one_answer_may_be(monkeypatch, tmp_path):
+def test_push_verifies_tables_larger_than_one_answer_may_be(monkeypatch, oxigraph):
     import claimkb.adhoc
 
-    try:
-        server = Oxigraph(tmp_path / "store")
-    except Unavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        monkeypatch.setattr(claimkb.adhoc, "MAX_BYTES", 300_000)
-        monkeypatch.setenv("CLAIMKB_STORE_MODE", "memory")
-        pushed = claimkb.open(KB).push(server.endpoint)
-        assert pushed.tables > 0
-    finally:
-        server.stop()
+    monkeypatch.setattr(claimkb.adhoc, "MAX_BYTES", 300_000)
+    pushed = claimkb.open(KB).push(oxigraph.endpoint)
+    assert pushed.tables > 0 and all(row["verified"] == "yes" for row in pushed.records)
 
 
 # A push that fails its default-graph check leaves no tables on the server: they are written last, so the
@@ -228,44 +232,29 @@ def test_a_push_that_fails_leaves_no_tables_answering(monkeypatch, tmp_path):
 
 
 # KnowledgeBase.export_tables on an endpoint is a UsageError (a server's entries are exported with its tools).
-def test_export_tables_of_an_endpoint_is_a_usage_error(monkeypatch, tmp_path):
+def test_export_tables_of_an_endpoint_is_a_usage_error(oxigraph):
     import io
 
-    try:
-        server = Oxigraph(tmp_path / "store")
-    except Unavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        monkeypatch.setenv("CLAIMKB_STORE_MODE", "memory")
-        claimkb.open(KB).push(server.endpoint)
-        with pytest.raises(claimkb.UsageError):
-            claimkb.open(endpoint=server.endpoint).export_tables(io.BytesIO())
-    finally:
-        server.stop()
+    claimkb.open(KB).push(oxigraph.endpoint)
+    with pytest.raises(claimkb.UsageError):
+        claimkb.open(endpoint=oxigraph.endpoint).export_tables(io.BytesIO())
 
 
 # A graph the knowledge base no longer has, left on the server: the tables (which describe the knowledge
 # base without it) are not pushed, so every command answers through the queries, which see it.
-def test_a_stale_graph_left_on_the_server_is_answered_alike_by_every_command(monkeypatch, tmp_path, kb_copy):
-    try:
-        server = Oxigraph(tmp_path / "store")
-    except Unavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        monkeypatch.setenv("CLAIMKB_STORE_MODE", "memory")
-        claimkb.open(kb_copy).push(server.endpoint)
-        (kb_copy / "graphs" / "D31-ukdi-sep.trig").unlink()
-        for sheet in (kb_copy / "sheets").glob("D31*"):
-            sheet.unlink()
-        pushed = claimkb.open(kb_copy).push(server.endpoint)
-        assert pushed.stale == ["https://w3id.org/claimkb/id/graph/D31-ukdi-sep"]
-        assert pushed.tables == 0
-        remote = claimkb.open(endpoint=server.endpoint)
-        listed = any(row["claim"].value.endswith("/D31-c1") for row in remote.session.run("claim-texts").rows)
-        assert listed
-        remote.claim("D31-c1")  # listed by the server, so found by it (or else neither)
-    finally:
-        server.stop()
+def test_a_stale_graph_left_on_the_server_is_answered_alike_by_every_command(oxigraph, kb_copy):
+    server = oxigraph
+    claimkb.open(kb_copy).push(server.endpoint)
+    (kb_copy / "graphs" / "D31-ukdi-sep.trig").unlink()
+    for sheet in (kb_copy / "sheets").glob("D31*"):
+        sheet.unlink()
+    pushed = claimkb.open(kb_copy).push(server.endpoint)
+    assert pushed.stale == ["https://w3id.org/claimkb/id/graph/D31-ukdi-sep"]
+    assert pushed.tables == 0
+    remote = claimkb.open(endpoint=server.endpoint)
+    listed = any(row["claim"].value.endswith("/D31-c1") for row in remote.session.run("claim-texts").rows)
+    assert listed
+    remote.claim("D31-c1")  # listed by the server, so found by it (or else neither)
 
 
 # `claimkb export --tables` into a pipe closed early (`| head`) ends as done (0), as every export does: click
@@ -345,19 +334,12 @@ def test_a_chunked_list_that_does_not_match_its_count_is_damage(disk, memory, li
 
 
 # A push whose tables graph does not read back as sent leaves no tables answering either.
-def test_a_push_whose_tables_do_not_verify_leaves_none(monkeypatch, tmp_path):
+def test_a_push_whose_tables_do_not_verify_leaves_none(monkeypatch, oxigraph):
     import claimkb.push
 
-    try:
-        server = Oxigraph(tmp_path / "store")
-    except Unavailable as exc:
-        pytest.skip(str(exc))
-    try:
-        monkeypatch.setenv("CLAIMKB_STORE_MODE", "memory")
-        reading = claimkb.push._read_back_entries
-        monkeypatch.setattr(claimkb.push, "_read_back_entries", lambda remote, sizes: reading(remote, sizes)[1:])
-        with pytest.raises(claimkb.KbError, match="other content than was sent in 1 graph"):
-            claimkb.open(KB).push(server.endpoint)
-        assert claimkb.open(endpoint=server.endpoint).session.backend.tables is None
-    finally:
-        server.stop()
+    server = oxigraph
+    reading = claimkb.push._read_back_entries
+    monkeypatch.setattr(claimkb.push, "_read_back_entries", lambda remote, sizes: reading(remote, sizes)[1:])
+    with pytest.raises(claimkb.KbError, match="other content than was sent in 1 graph"):
+        claimkb.open(KB).push(server.endpoint)
+    assert claimkb.open(endpoint=server.endpoint).session.backend.tables is None
