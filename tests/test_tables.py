@@ -267,3 +267,21 @@ def test_a_batch_of_entries_stays_under_the_cap_on_an_answer():
     from claimkb.tables import entries
 
     assert entries.BATCH * entries.PART <= adhoc.MAX_BYTES * 0.8
+
+
+def test_the_figure_index_is_kept_for_the_process_and_answers_alike(monkeypatch):
+    """What a trace decoded and compared serves the next (warm traces), with the same answers; the index
+    starts afresh once it holds KEPT figures."""
+    from claimkb.tables import reader
+
+    disk, memory = both(monkeypatch, KB)
+    tables = disk.session.backend.tables
+    first = disk.trace("701650")
+    kept = tables.finder()
+    assert kept is tables.finder() and kept.cache
+    assert disk.trace("1307") == memory.trace("1307")
+    assert disk.trace("701650") == first == memory.trace("701650")
+    assert disk.claim("D01-c02") == memory.claim("D01-c02")
+    monkeypatch.setattr(reader, "KEPT", len(kept.cache) - 1)
+    assert tables.finder() is not kept
+    assert disk.trace("701650") == first

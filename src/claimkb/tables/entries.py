@@ -166,6 +166,7 @@ class EntryTables(Tables):
 
     def __init__(self, fetch: Callable[[list[str]], dict[str, str]], meta: dict) -> None:
         self._db = None  # no SQLite file: every read below goes to `fetch`
+        self._finder = None
         self.fetch = fetch
         self.meta = meta
         self.read: dict[tuple, Any] = {}
@@ -192,7 +193,7 @@ class EntryTables(Tables):
                 _check_finding(finding)
             return found
 
-    def finder(self) -> FigureIndex:
+    def _index(self) -> FigureIndex:
         return _CheckedIndex(self)
 
     def _get(self, keys: list[tuple]) -> dict[tuple, Any]:

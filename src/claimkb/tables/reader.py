@@ -27,6 +27,7 @@ TABLES = "tables.sqlite"
 CHECKSUM = "tables.sha256"
 ORDER = {name: i for i, name in enumerate(rules.RELATIONS)}
 IN_BATCH = 500  # keys bound in one SQL `IN` (SQLite allows 32,766 parameters)
+KEPT = 100_000  # figures a process's index keeps decoded (about 1 KiB each, with their comparisons)
 
 
 
@@ -64,6 +65,7 @@ class Tables:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._db: sqlite3.Connection | None = None
+        self._finder: FigureIndex | None = None
 
     @staticmethod
     def available(folder: Path) -> bool:
@@ -225,6 +227,14 @@ class Tables:
     # -- figures and findings ---------------------------------------------------------------------
 
     def finder(self) -> FigureIndex:
+        """The index of these tables' figures, kept for the process: the figures it decoded and the
+        comparisons it made serve every later trace (the tables never change under it: a rebuilt store is
+        read through another `Tables`). Started afresh once it holds KEPT figures, so memory stays bounded."""
+        if self._finder is None or len(self._finder.cache) > KEPT:
+            self._finder = self._index()
+        return self._finder
+
+    def _index(self) -> FigureIndex:
         return FigureIndex(self)
 
     def findings(self, quantity: str | None = None) -> list[Disagreement]:
