@@ -7,6 +7,8 @@ rdflib's `Namespace` does (use item access where the name is a `str` method: `DC
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 
 class Namespace(str):
     """An IRI prefix whose attributes are the IRIs of its terms."""
@@ -81,6 +83,7 @@ PREFIXES: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=1 << 16)  # a table repeats its quantities, claimants and documents on every row
 def compact(iri: str) -> str:
     """`https://w3id.org/claimkb/id/claim/D01-c02` -> `claim:D01-c02`; unknown IRIs stay as they are."""
     best = ""

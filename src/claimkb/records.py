@@ -55,6 +55,11 @@ def _typed_value(term: Term) -> Any:
 
 def text_of(value: Any) -> str:
     """A value as one cell: exact decimals, ISO days, `true`/`false`, lists joined by " / "."""
+    kind = type(value)
+    if kind is str:  # most cells, first (a table of findings asks this some ten times a row)
+        return value
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):

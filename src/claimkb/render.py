@@ -128,9 +128,12 @@ def escape_controls(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+_SPACE = re.compile(r"\s")  # str.isspace's characters (both are Unicode's White_Space)
+
+
 def shown(value: str) -> str:
     """One cell for people: a compact IRI, or the text with newlines and control characters escaped."""
-    if value.startswith(("http://", "https://")) and not any(ch.isspace() for ch in value):
+    if value.startswith(("http://", "https://")) and not _SPACE.search(value):
         return escape_controls(compact(value))  # an endpoint's "IRI" can hold anything
     return escape_controls(value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\t", "\\t"))
 
