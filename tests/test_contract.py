@@ -198,13 +198,18 @@ def test_a_push_empties_the_tables_first_and_writes_them_last(remote, cli, monke
     """A push cut short between the two leaves no tables describing other data (the queries answer)."""
     from claimkb.tables.entries import TABLES_GRAPH
 
-    put: list[tuple[str, int]] = []
-    original = RemoteBackend.put_graph
+    sent: list[tuple[str, str, int]] = []
+    put, post = RemoteBackend.put_graph, RemoteBackend.post_graph
     monkeypatch.setattr(RemoteBackend, "put_graph",
-                        lambda self, graph, data: put.append((graph, len(data))) or original(self, graph, data))
+                        lambda self, graph, data: sent.append(("PUT", graph, len(data))) or put(self, graph, data))
+    monkeypatch.setattr(RemoteBackend, "post_graph",
+                        lambda self, graph, data: sent.append(("POST", graph, len(data))) or post(self, graph, data))
     assert cli("push", "--endpoint", remote.backend.endpoint).code == 0
-    assert put[0] == (TABLES_GRAPH, 0) and put[-1][0] == TABLES_GRAPH and put[-1][1] > 0
-    assert [graph for graph, _ in put[1:-1]] == sorted(row["graph"].value for row in remote.run("graph-sizes").rows)
+    assert sent[0] == ("PUT", TABLES_GRAPH, 0)
+    graphs = sorted(row["graph"].value for row in remote.run("graph-sizes").rows)
+    assert [(method, graph) for method, graph, _ in sent[1:len(graphs) + 1]] == [("PUT", g) for g in graphs]
+    entries = sent[len(graphs) + 1:]  # then the entries, added a batch at a time
+    assert entries and all(method == "POST" and graph == TABLES_GRAPH and size > 0 for method, graph, size in entries)
 
 
 # -- the traps of a real server ------------------------------------------------------------------

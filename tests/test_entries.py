@@ -203,16 +203,26 @@ def test_a_surrogate_in_a_claim_id_is_not_reported_as_damaged_tables(disk):
     assert DAMAGED not in got.value.message
 
 
-# push verifies the tables graph by reading it back a batch of entries at a time: an answer is capped at
+# push sends the tables graph and reads it back a batch of entries at a time: an answer is capped at
 # adhoc.MAX_BYTES (64 MiB) of values, which the whole graph passes at about 25,000 claims (8.2 M
-# characters of entries per 3,000 synthetic claims). Shown with the cap lowered below the bundled tables'
-# size (about 0.4 M characters) and above its largest graph.
-def test_push_verifies_tables_larger_than_one_answer_may_be(monkeypatch, oxigraph):
+# characters of entries per 3,000 synthetic claims), and a million claims' entries are 3.6 GB. Shown with
+# the cap lowered below the bundled tables' size (about 0.4 M characters) and above its largest graph, and
+# with batches of 7 entries.
+@pytest.mark.parametrize("cap, per_request", [(300_000, 1000), (64 << 20, 7)])
+def test_push_sends_and_verifies_tables_larger_than_one_request(monkeypatch, oxigraph, cap, per_request):
     import claimkb.adhoc
+    import claimkb.push
 
-    monkeypatch.setattr(claimkb.adhoc, "MAX_BYTES", 300_000)
+    monkeypatch.setattr(claimkb.adhoc, "MAX_BYTES", cap)
+    monkeypatch.setattr(claimkb.push, "READ_BACK", per_request)
     pushed = claimkb.open(KB).push(oxigraph.endpoint)
-    assert pushed.tables > 0 and all(row["verified"] == "yes" for row in pushed.records)
+    assert pushed.tables > 7 and all(row["verified"] == "yes" for row in pushed.records)
+    remote = claimkb.open(endpoint=oxigraph.endpoint)
+    assert remote.session.backend.tables is not None
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", "disk")
+    here = claimkb.open(KB)
+    assert remote.trace("701650") == here.trace("701650")
+    assert remote.disagreements() == here.disagreements()
 
 
 # A push that fails its default-graph check leaves no tables on the server: they are written last, so the
@@ -335,11 +345,12 @@ def test_a_chunked_list_that_does_not_match_its_count_is_damage(disk, memory, li
 
 # A push whose tables graph does not read back as sent leaves no tables answering either.
 def test_a_push_whose_tables_do_not_verify_leaves_none(monkeypatch, oxigraph):
-    import claimkb.push
-
     server = oxigraph
-    reading = claimkb.push._read_back_entries
-    monkeypatch.setattr(claimkb.push, "_read_back_entries", lambda remote, sizes: reading(remote, sizes)[1:])
+    from claimkb.backends.remote import RemoteBackend
+
+    posting = RemoteBackend.post_graph  # a server that loses the first triple of every batch of entries
+    monkeypatch.setattr(RemoteBackend, "post_graph",
+                        lambda self, graph, data: posting(self, graph, data.split(b"\n", 1)[1]))
     with pytest.raises(claimkb.KbError, match="other content than was sent in 1 graph"):
         claimkb.open(KB).push(server.endpoint)
     assert claimkb.open(endpoint=server.endpoint).session.backend.tables is None

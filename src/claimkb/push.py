@@ -10,8 +10,9 @@
    graph fails here with the setting that fixes it, instead of answering "no claims" later.
 4. Graphs under the knowledge base's graph namespace that the knowledge base no longer has are listed
    as stale (they would still change every answer); `prune` deletes them.
-5. The comparison tables go along, as the entries of one more graph (`tables/entries.py`), verified the
-   same way (read back a batch of entries at a time): a server then answers traces, `who` and
+5. The comparison tables go along, as the entries of one more graph (`tables/entries.py`), sent and
+   verified a batch of entries at a time (POST, then read back by subject; then counted), so memory holds
+   one batch at any size: a server then answers traces, `who` and
    disagreements by looking up entries, at any size. They are emptied first and written last, only when
    the steps above passed and no stale graph is left: tables describing other data than the server's
    would make the commands that read them disagree with those that query.
@@ -97,16 +98,6 @@ def _graph_triples(store: ox.Store, graph: str) -> list[ox.Triple]:
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
 
 
-def _entry_triples(tables) -> tuple[list[ox.Triple], dict[str, int]]:
-    """The entries of `tables` as triples, and the length of each key's text."""
-    from .tables.entries import entries
-
-    entry = ox.NamedNode(CKB.tableEntry)
-    pairs = list(entries(tables))
-    return [ox.Triple(ox.NamedNode(key), entry, ox.Literal(text)) for key, text in pairs], \
-        {key: len(text) for key, text in pairs}
-
-
 def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune: bool = False,
          tables=None) -> Pushed:
     """Push every named graph of `store`, and the entries of `tables` (the store's comparison tables) when
@@ -143,13 +134,12 @@ def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune:
         pruned, stale = stale, []
     if tables is None or stale:  # with stale graphs the server answers through the queries, as they see them
         return Pushed(Records(rows, COLUMNS), stale, pruned, 0)
-    triples, sizes = _entry_triples(tables)
-    row, _probe = _send(remote, TABLES_GRAPH, triples, partial(_read_back_entries, remote, sizes))
+    row = _send_entries(remote, tables)
     rows.append(row)
     if row["verified"] != "yes":
         remote.put_graph(TABLES_GRAPH, b"")  # tables other than were sent must not answer
         _refuse_mismatched([TABLES_GRAPH])
-    return Pushed(Records(rows, COLUMNS), stale, pruned, len(triples))
+    return Pushed(Records(rows, COLUMNS), stale, pruned, int(row["triples"]))
 
 
 def _send(remote: RemoteBackend, graph: str, triples: list[ox.Triple], read_back) -> tuple[dict, tuple | None]:
@@ -171,34 +161,54 @@ def _refuse_mismatched(mismatched: list[str]) -> None:
                       "is changing those graphs: compare `claimkb export` with the server's copy")
 
 
-READ_BACK = 1000  # entries read back in one query at most
+READ_BACK = 1000  # entries sent, and read back, in one request at most
 
 
-def _read_back_entries(remote: RemoteBackend, sizes: dict[str, int]) -> list[tuple[Term, Term, Term]]:
-    """The tables graph as the server holds it, read a batch of subjects at a time (the whole graph is more
-    than one answer may hold, adhoc.MAX_BYTES, beyond some 25,000 claims): at most READ_BACK entries and a
-    quarter of that cap of their text per query. Then counted, so no triple outside them is missed."""
+def _batches(tables):
+    """The entries of `tables` as (subject, text) lists of at most READ_BACK entries and a quarter of the
+    cap on one answer (adhoc.MAX_BYTES) of text: each is sent, and read back, in one request."""
     from . import adhoc
-    from .tables.entries import TABLES_GRAPH
+    from .tables.entries import entries
 
     budget = adhoc.MAX_BYTES // 4
-    batches: list[list[str]] = [[]]
+    batch: list[tuple[str, str]] = []
     held = 0
-    for key, size in sizes.items():
-        if batches[-1] and (len(batches[-1]) == READ_BACK or held + size > budget):
-            batches.append([])
-            held = 0
-        batches[-1].append(key)
-        held += size
-    out: list[tuple[Term, Term, Term]] = []
-    for batch in batches:
-        if batch:
-            values = " ".join(f"<{key}>" for key in batch)
-            table = remote.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
-                                  f"GRAPH <{TABLES_GRAPH}> {{ ?s ?p ?o }} }}")
-            out += [(r["s"], r["p"], r["o"]) for r in table.rows if {"s", "p", "o"} <= r.keys()]
-    counted = remote.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{TABLES_GRAPH}> {{ ?s ?p ?o }} }}")
-    total = int(counted.rows[0]["n"].value) if counted.rows and "n" in counted.rows[0] else 0
-    if total != len(out):  # triples beyond the keys sent: the digest then differs, as it must
-        out.append((Term.literal(f"{total - len(out)} more triples"),) * 3)
-    return out
+    for key, text in entries(tables):
+        if batch and (len(batch) == READ_BACK or held + len(text) > budget):
+            yield batch
+            batch, held = [], 0
+        batch.append((key, text))
+        held += len(text)
+    if batch:
+        yield batch
+
+
+def _send_entries(remote: RemoteBackend, tables) -> dict:
+    """Add the entries to the (emptied) tables graph a batch at a time, each batch read back by its subjects
+    and compared by content, then the graph counted: memory holds one batch, not the graph (3.6 GB of
+    N-Triples at a million claims). Its row's sha256 is taken over the batches' digests."""
+    from .tables.entries import TABLES_GRAPH
+
+    entry = ox.NamedNode(CKB.tableEntry)
+    whole = hashlib.sha256()
+    sent = 0
+    verified = True
+    for batch in _batches(tables):
+        triples = [ox.Triple(ox.NamedNode(key), entry, ox.Literal(text)) for key, text in batch]
+        remote.post_graph(TABLES_GRAPH, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+        mine = digest([_terms(t) for t in triples])
+        values = " ".join(f"<{key}>" for key, _text in batch)
+        table = remote.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
+                              f"GRAPH <{TABLES_GRAPH}> {{ ?s ?p ?o }} }}")
+        theirs = digest([(r["s"], r["p"], r["o"]) for r in table.rows if {"s", "p", "o"} <= r.keys()])
+        whole.update(mine.encode("ascii"))
+        sent += len(triples)
+        if theirs != mine:
+            verified = False
+            break
+    if verified:  # nothing beyond what was sent (another writer, an earlier push's leftovers)
+        counted = remote.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{TABLES_GRAPH}> {{ ?s ?p ?o }} }}")
+        held = int(counted.rows[0]["n"].value) if counted.rows and "n" in counted.rows[0] else -1
+        verified = held == sent
+    return {"graph": TABLES_GRAPH, "triples": sent, "sha256": whole.hexdigest()[:16],
+            "verified": "yes" if verified else "NO"}

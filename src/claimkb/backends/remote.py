@@ -292,6 +292,12 @@ class RemoteBackend:
                                headers={"Content-Type": "application/n-triples"})
         return answer.status
 
+    def post_graph(self, graph: str, ntriples: bytes) -> int:
+        """Add triples to one named graph (Graph Store Protocol POST). Returns the HTTP status."""
+        answer = self._request("POST", self.store_url(graph), content=ntriples,
+                               headers={"Content-Type": "application/n-triples"})
+        return answer.status
+
     def delete_graph(self, graph: str) -> int:
         """Remove one named graph (Graph Store Protocol DELETE)."""
         return self._request("DELETE", self.store_url(graph)).status
