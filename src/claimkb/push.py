@@ -12,8 +12,8 @@
    as stale (they would still change every answer); `prune` deletes them.
 5. The comparison tables go along, as the entries of one more graph (`tables/entries.py`), sent and
    verified a batch of entries at a time (POST, then read back by subject; then counted), so memory holds
-   one batch at any size: a server then answers traces, `who` and
-   disagreements by looking up entries, at any size. They are emptied first and written last, only when
+   one batch: a server then answers traces, `who` and disagreements by looking up entries, at any size.
+   They are emptied first and written last, only when
    the steps above passed and no stale graph is left: tables describing other data than the server's
    would make the commands that read them disagree with those that query.
 """
@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import hashlib
-from functools import partial
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -61,8 +60,10 @@ def digest(triples: list[tuple[Term, Term, Term]]) -> str:
     return h.hexdigest()
 
 
-def _read_back(remote: RemoteBackend, graph: str) -> list[tuple[Term, Term, Term]]:
-    table = remote.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+def _read_back(remote: RemoteBackend, graph: str, subjects: list[str] | None = None) -> list[tuple[Term, Term, Term]]:
+    """The triples of one graph as the server holds them: all, or those of these subjects."""
+    values = "" if subjects is None else f"VALUES ?s {{ {' '.join(f'<{s}>' for s in subjects)} }} "
+    table = remote.select(f"SELECT ?s ?p ?o WHERE {{ {values}GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     return [(r["s"], r["p"], r["o"]) for r in table.rows if {"s", "p", "o"} <= r.keys()]
 
 
@@ -113,7 +114,7 @@ def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune:
     probes = []
     for graph in graphs:
         triples = _graph_triples(store, graph)
-        row, probe = _send(remote, graph, triples, partial(_read_back, remote, graph))
+        row, probe = _send(remote, graph, triples)
         rows.append(row)
         if probe is not None:
             probes.append(probe)
@@ -142,14 +143,14 @@ def push(store: ox.Store, remote: RemoteBackend, catalogue: Catalogue, *, prune:
     return Pushed(Records(rows, COLUMNS), stale, pruned, int(row["triples"]))
 
 
-def _send(remote: RemoteBackend, graph: str, triples: list[ox.Triple], read_back) -> tuple[dict, tuple | None]:
+def _send(remote: RemoteBackend, graph: str, triples: list[ox.Triple]) -> tuple[dict, tuple | None]:
     """Replace one graph and compare what the server then holds with what was sent: its row of the
     answer, and a triple of it to look up through the default graph (None if every one has a blank node)."""
     remote.put_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
     sent = [_terms(t) for t in triples]
     probe = next((t for t in sent if all(x.kind != "bnode" for x in t)), None)
     mine = digest(sent)
-    theirs = digest(read_back())
+    theirs = digest(_read_back(remote, graph))
     return ({"graph": graph, "triples": len(sent), "sha256": mine[:16], "verified": "yes" if theirs == mine else "NO"},
             probe)
 
@@ -197,10 +198,7 @@ def _send_entries(remote: RemoteBackend, tables) -> dict:
         triples = [ox.Triple(ox.NamedNode(key), entry, ox.Literal(text)) for key, text in batch]
         remote.post_graph(TABLES_GRAPH, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
         mine = digest([_terms(t) for t in triples])
-        values = " ".join(f"<{key}>" for key, _text in batch)
-        table = remote.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
-                              f"GRAPH <{TABLES_GRAPH}> {{ ?s ?p ?o }} }}")
-        theirs = digest([(r["s"], r["p"], r["o"]) for r in table.rows if {"s", "p", "o"} <= r.keys()])
+        theirs = digest(_read_back(remote, TABLES_GRAPH, [key for key, _text in batch]))
         whole.update(mine.encode("ascii"))
         sent += len(triples)
         if theirs != mine:

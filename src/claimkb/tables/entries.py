@@ -208,8 +208,7 @@ class EntryTables(Tables):
     def _joined(self, key: tuple, count: Any) -> str:
         """The text of an entry cut into `count` parts, each present and not empty (their length is the
         writer's PART). The parts are asked for a batch at a time: a count no entry backs fails after one."""
-        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise ValueError(f"the entry {key_iri(*key)} counts {count!r} parts")
+        count = _count(count, 1, f"the entry {key_iri(*key)}'s parts")
         pieces: list[str] = []
         for start in range(0, count, BATCH):
             got = self._texts([(*key, PARTS, n) for n in range(start, min(start + BATCH, count))])
@@ -260,8 +259,7 @@ class EntryTables(Tables):
         count, first = got[counted], got[zero]
         if count is None and first is None:
             return
-        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise ValueError(f"the list {key!r} counts {count!r} chunks")
+        count = _count(count, 1, f"the chunks of the list {key!r}")
         for number in range(count):
             here = (*key, number)  # chunk 0 was read with the count
             if number == count - 1:  # the last chunk, and the one that must not follow it, in one lookup
@@ -276,9 +274,7 @@ class EntryTables(Tables):
 
     def _finding_rows(self, quantity: str | None) -> list[str]:
         if quantity is None:
-            count = self.meta.get("findings")
-            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-                raise ValueError(f"the tables' meta entry counts {count!r} chunks of findings")
+            count = _count(self.meta.get("findings"), 0, "the chunks of findings in the tables' meta entry")
             rows = []
             # a batch at a time, the chunk after the last included: a count no entry backs fails after one
             # batch, and one lower than the chunks held is found by the chunk it leaves out
@@ -350,6 +346,13 @@ def _damage() -> Iterator[None]:
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError, RecursionError) as exc:
         raise KbError(f"the comparison tables on the server are damaged ({type(exc).__name__}: {exc})",
                       hint="push the knowledge base again (`claimkb push` rewrites them)") from None
+
+
+def _count(count: Any, least: int, what: str) -> int:
+    """A count read from an entry: a whole number, at least `least`."""
+    if not isinstance(count, int) or isinstance(count, bool) or count < least:
+        raise ValueError(f"{what}: a count of {count!r}")
+    return count
 
 
 def _check_rows(query: str, rows: Any) -> None:
