@@ -34,9 +34,6 @@ from ..namespaces import ONTOLOGY_GRAPH
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 COMPLETE = "claimkb-store.json"
 STORE_FORMAT = 6  # 5: with the tables of tables/ (catalogue answers, figures, findings); 6: reviewed claims
-# one loader thread: a second one raised the build's peak from 0.64 to 1.04 GB at 100,000 claims and was no
-# faster on two cores (the tables' reader, beside it, is the slower half)
-LOADERS = 1
 
 
 def cache_root() -> Path:
@@ -128,67 +125,58 @@ def _silent(phase: str, done: int, total: int) -> None:
 
 
 def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int:
-    """Bulk-load the sources into a new store at `tmp` and write its comparison tables beside it. Loader
-    threads take the files one by one (pyoxigraph releases the GIL while loading; RocksDB ingests their
-    files safely, as `oxigraph load` does with several files)."""
+    """Bulk-load the sources into a new store at `tmp` and write its comparison tables beside it, both at
+    once: a loader thread loads the files one after another and then compacts the store (pyoxigraph
+    releases the GIL for both, and they keep about one core busy), while this thread reads the same files
+    and writes the tables (Python, the other core). Written one after the other, the tables doubled the
+    build's time. One loader: a second one raised the peak from 0.64 to 1.04 GB at 100,000 claims and was
+    no faster on two cores."""
     store = ox.Store(str(tmp))
     failed: list[BaseException] = []
-    pending = list(sources)
-    done = [0]
-    claim = threading.Lock()
+    stop = threading.Event()
     total = len(sources)
-    progress("loading", 0, total)
+    phase, loaded = ["loading"], [0]  # what this thread does, how many files the loader has loaded
+
+    def say(now: str | None = None) -> None:
+        if now is not None:
+            phase[0] = now
+        progress(phase[0], loaded[0], total)
 
     def load() -> None:
-        while not failed:
-            with claim:
-                if not pending:
+        try:
+            for name, path in sources:
+                if stop.is_set():
                     return
-                name, path = pending.pop(0)
-            try:
                 if name == "ontology":
                     store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
                 else:
                     store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
-            except BaseException as exc:  # handed to the building thread below
-                failed.append(exc)
-            with claim:
-                done[0] += 1
-                progress("loading", done[0], total)
+                loaded[0] += 1
+                say()
+            store.flush()
+            store.optimize()  # RocksDB compacts what the bulk load wrote, while the tables are still written
+        except BaseException as exc:  # handed to the building thread below
+            failed.append(exc)
 
-    loaders = [threading.Thread(target=load, name=f"claimkb-store-loader-{n}", daemon=True)
-               for n in range(LOADERS)]
-    for loader in loaders:
-        loader.start()
+    say()
+    loader = threading.Thread(target=load, name="claimkb-store-loader", daemon=True)
+    loader.start()
     from ..tables import Collector
 
     collector = Collector(tmp)
-    try:  # while the loaders load, this thread reads the same files for the comparison tables
+    try:
         for name, path in sources:
+            if failed:
+                break
             collector.read(path, ox.RdfFormat.TURTLE if name == "ontology" else ox.RdfFormat.TRIG)
+        if not failed:
+            say("writing the comparison tables")
+            collector.write(tmp)
     except BaseException as exc:
         failed.append(exc)
+        stop.set()
     finally:
-        for loader in loaders:
-            loader.join()
-    if failed:
-        collector.close()
-        raise failed[0]
-    progress("writing the comparison tables", total, total)
-
-    def compact() -> None:  # RocksDB compacts in its own threads while the tables are written
-        try:
-            store.flush()
-            store.optimize()
-        except BaseException as exc:
-            failed.append(exc)
-
-    compactor = threading.Thread(target=compact, name="claimkb-store-compactor", daemon=True)
-    compactor.start()
-    try:
-        collector.write(tmp)
-    finally:
-        compactor.join()
+        loader.join()
         collector.close()
     if failed:
         raise failed[0]

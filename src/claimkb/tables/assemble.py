@@ -69,15 +69,14 @@ def assemble(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
                      for claim in emulate.many(items)))
     _by_claimant(db, out)
     _hops(db, out, labels, findings)
+    problems, related = emulate.date_problems(db), emulate.quantity_relations(db)
     for name, rows in (("agents", emulate.agents(db, labels)), ("claimants", emulate.claimants(db, labels)),
-                       ("date-problems", emulate.date_problems(db)),
-                       ("quantity-relations", emulate.quantity_relations(db))):
+                       ("date-problems", problems), ("quantity-relations", related)):
         out.execute("INSERT INTO answer VALUES (?, '', ?)", (name, pack(rows)))
     _figures(db, out, findings)
-    relations = [(codec.text(r["quantity"]), codec.text(r["relation"]), codec.text(r["other"]))
-                 for r in emulate.quantity_relations(db)]
+    relations = [(codec.text(r["quantity"]), codec.text(r["relation"]), codec.text(r["other"])) for r in related]
     _arithmetic(out, relations, findings)  # type: ignore[arg-type]
-    findings.add(problem_findings(codec.rows_to_terms(emulate.date_problems(db))), lambda d: set())
+    findings.add(problem_findings(codec.rows_to_terms(problems)), lambda d: set())
     findings.items.sort(key=lambda item: finding_order(item[0]))
     for position, (d, quantities) in enumerate(findings.items):
         out.execute("INSERT INTO finding VALUES (?, ?)", (position, json.dumps(list(d), ensure_ascii=False)))
@@ -113,7 +112,7 @@ def _by_claimant(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
     batch = []
     for claimant, key, row in emulate.by_claimant(db):
         k = "\x00".join(f"{bound}{text}" for bound, text in key)
-        batch.append((claimant, k, json.dumps(row, ensure_ascii=False, separators=(",", ":"))))
+        batch.append((claimant, k, codec.dumps(row)))
         if len(batch) >= 20_000:
             db.executemany("INSERT INTO by_claimant VALUES (?, ?, ?)", batch)
             batch = []
@@ -137,11 +136,15 @@ def _hops(db: sqlite3.Connection, out: sqlite3.Connection, labels: emulate.Label
     db.executemany("INSERT INTO link VALUES (?, ?)", links)
     out.executemany("INSERT INTO link VALUES (?, ?)", links)
     del links
-    current, rows = None, []
+    current, rows, batch = None, [], []
+    insert = "INSERT INTO answer VALUES ('relay-hops', ?, ?)"
     for relay, _source, hop_rows in emulate.hops(db, labels):
         if relay != current and current is not None:
-            out.execute("INSERT INTO answer VALUES ('relay-hops', ?, ?)", (current, pack(rows)))
+            batch.append((current, pack(rows)))
             rows = []
+            if len(batch) >= 5000:
+                out.executemany(insert, batch)
+                batch = []
         current = relay
         rows.extend(hop_rows)
         if hop_rows[0]["changed"] == emulate.TRUE:
@@ -149,7 +152,8 @@ def _hops(db: sqlite3.Connection, out: sqlite3.Connection, labels: emulate.Label
             findings.add(misreported(changed), lambda d, h=changed[0]: {
                 q for q in (h.relay_quantity, h.source_quantity) if q})
     if current is not None:
-        out.execute("INSERT INTO answer VALUES ('relay-hops', ?, ?)", (current, pack(rows)))
+        batch.append((current, pack(rows)))
+    out.executemany(insert, batch)
 
 
 def _figures(db: sqlite3.Connection, out: sqlite3.Connection, findings: Findings) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import overload
 
 from .. import rules
@@ -33,8 +34,13 @@ REQUIRED = {"claims": ("claim", "text", "document"), "claims-by-claimant": ("cla
             "date-problems": ("claim", "problem"), "quantity-relations": ("quantity", "relation", "other")}
 
 
-def many(value: str | None) -> list[str]:
-    return json.loads(value) if value else []
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner, without json.loads' checks around it
+
+
+@lru_cache(maxsize=1 << 16)  # the same claimant lists recur on most claims
+def many(value: str | None) -> tuple[str, ...]:
+    """The codes of a staged list (collect.py writes them as JSON lists)."""
+    return tuple(_SCAN(value, 0)[0]) if value else ()
 
 
 def select(db: sqlite3.Connection, sql: str, aliases: dict[str, list[str]],
@@ -44,11 +50,12 @@ def select(db: sqlite3.Connection, sql: str, aliases: dict[str, list[str]],
     picks = [(a, c) for a, columns in aliases.items() for c in columns]
     given = expressions or {}
     query = sql.replace("{columns}", ", ".join(given.get((a, c), f"{a}.{c}") for a, c in picks))
+    spans, start = [], 0
+    for a, columns in aliases.items():
+        spans.append((a, columns, start, start + len(columns)))
+        start += len(columns)
     for values in db.execute(query):
-        row: dict[str, dict] = {a: {} for a in aliases}
-        for (a, c), value in zip(picks, values, strict=True):
-            row[a][c] = value
-        yield row
+        yield {a: dict(zip(columns, values[i:j], strict=True)) for a, columns, i, j in spans}
 
 
 @overload

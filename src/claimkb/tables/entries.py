@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -33,6 +32,7 @@ from ..errors import KbError
 from ..namespaces import CKB, TABLES
 from ..records import Disagreement
 from . import emulate
+from .codec import packed_json
 from .reader import FigureIndex, Tables, passes
 
 FORMAT = 2  # the layout of the entries; a server holding another is read through the queries (2: lists read
@@ -90,7 +90,7 @@ def _entries(tables: Tables) -> Iterator[tuple[tuple, str]]:
         findings += 1
     yield ("meta",), _json({"format": FORMAT, "findings": findings})
     for query, key, blob in db.execute("SELECT query, key, rows FROM answer"):
-        yield ("answer", query, key), zlib.decompress(blob).decode()
+        yield ("answer", query, key), packed_json(blob).decode()
     yield from _grouped(db.execute("SELECT q.quantity, f.row FROM finding_quantity q JOIN finding f "
                                    "ON f.position = q.position ORDER BY q.quantity, q.position"),
                         lambda r: ("findings-of", r[0]), lambda r: json.loads(r[1]), chunked=True)
