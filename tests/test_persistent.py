@@ -101,3 +101,16 @@ def test_a_build_that_takes_a_while_shows_progress_on_stderr(disk, monkeypatch, 
     assert err.rstrip().splitlines()[-1].startswith("built the store in ")
     claimkb.open(progress=lambda *state: heard.append(("again",) + state))  # reopened: no build
     assert not any(h[0] == "again" for h in heard)
+
+
+def test_a_broken_file_stops_the_build_with_its_name_and_leaves_no_store(cli, disk, kb_copy):
+    """The loader and the tables' reader read the files side by side; either one meeting the broken file
+    stops the build: one clear error, no store, no half-built folder, and the next run builds again."""
+    broken = kb_copy / "graphs" / "zz-broken.trig"
+    broken.write_text("<https://example.org/a> <https://example.org/b> .\n", encoding="utf-8")
+    run = cli("who", "--kb", str(kb_copy))
+    assert run.code != 0 and "not valid RDF" in run.err and "zz-broken.trig" in run.err and "Traceback" not in run.err
+    assert stores(disk) == [] and not [p for p in (disk / "stores").iterdir() if p.name.startswith(".building")]
+    broken.unlink()
+    assert cli("who", "--kb", str(kb_copy)).code == 0
+    assert len(stores(disk)) == 1

@@ -116,7 +116,8 @@ class Collector:
                         self._flush()
                     known = self.pending[key] = [None] * width
                 row = known
-            code = of_ox(quad.object)
+            o = quad.object
+            code = "<" + o.value if type(o) is named else of_ox(o)  # an IRI, half the objects: no call
             if i in multi:
                 if row[i] is None:
                     row[i] = [code]
