@@ -74,6 +74,7 @@ def assemble(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
                        ("date-problems", problems), ("quantity-relations", related)):
         out.execute("INSERT INTO answer VALUES (?, '', ?)", (name, pack(rows)))
     _figures(db, out, findings)
+    out.executescript(INDEXES_SQL)  # before _arithmetic, which reads the figures of each related quantity
     relations = [(codec.text(r["quantity"]), codec.text(r["relation"]), codec.text(r["other"])) for r in related]
     _arithmetic(out, relations, findings)  # type: ignore[arg-type]
     findings.add(problem_findings(codec.rows_to_terms(problems)), lambda d: set())
@@ -81,7 +82,6 @@ def assemble(db: sqlite3.Connection, out: sqlite3.Connection) -> None:
     for position, (d, quantities) in enumerate(findings.items):
         out.execute("INSERT INTO finding VALUES (?, ?)", (position, json.dumps(list(d), ensure_ascii=False)))
         out.executemany("INSERT INTO finding_quantity VALUES (?, ?)", [(q, position) for q in sorted(quantities)])
-    out.executescript(INDEXES_SQL)
 
 
 def _claims(db: sqlite3.Connection, out: sqlite3.Connection, labels: emulate.Labels) -> None:

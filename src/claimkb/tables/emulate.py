@@ -225,6 +225,9 @@ HOPS_SQL = (
     "LEFT JOIN node d ON d.s = s.appearance "
     "WHERE r.text IS NOT NULL AND s.text IS NOT NULL AND s.appearance IS NOT NULL ORDER BY l.relay, l.source")
 STATEMENT = list(SIDE.values()) + ["comparator"]
+_PERIOD_KEYS = {side: [(side + key, column) for key, column in SIDE_PERIOD.items()] for side in ("relay", "source")}
+_STATEMENT_KEYS = {side: [(side + key, column) for key, column in SIDE.items()] for side in ("relay", "source")}
+_STATES = {True: codec.plain("changed"), False: codec.plain("unchanged"), None: codec.plain("not compared")}
 PERIOD = list(SIDE_PERIOD.values())
 
 
@@ -250,15 +253,13 @@ def hops(db: sqlite3.Connection, labels: Labels) -> Iterator[tuple[str, str, lis
             put(row, side + "Quote", claim["quotation"])
             put(row, side + "Band", local(claim["band"]))
             if claim["period"] is not None:
-                for key, column in SIDE_PERIOD.items():
-                    put(row, side + key, period[column])
+                row.update({key: v for key, column in _PERIOD_KEYS[side] if (v := period[column]) is not None})
             if claim["quantity"] is not None:
-                for key, column in SIDE.items():
-                    put(row, side + key, statement[column])
+                row.update({key: v for key, column in _STATEMENT_KEYS[side] if (v := statement[column]) is not None})
                 put(row, side + "Comparator", local(statement["comparator"]))
         changes = hop_changes_of({k: codec.term(v) for k, v in row.items()})
         for field, change in changes.items():
-            row[field + "Change"] = codec.plain({True: "changed", False: "unchanged", None: "not compared"}[change])
+            row[field + "Change"] = _STATES[change]
         row["changed"] = TRUE if any(changes.values()) else FALSE
         rows = [row]
         for side, claim in (("relay", r), ("source", s)):
