@@ -83,17 +83,22 @@ PREFIXES: dict[str, str] = {
 }
 
 
+# every namespace ends with "/" or "#" (tested), so the one an IRI can be compacted with is its text up to
+# its last "/" or "#": a shorter namespace would leave a "/" or "#" in the local name, which it may not hold
+_PREFIX_OF: dict[str, str] = {}
+for _prefix, _ns in PREFIXES.items():
+    _PREFIX_OF.setdefault(str(_ns), _prefix)
+
+
 @lru_cache(maxsize=1 << 16)  # a table repeats its quantities, claimants and documents on every row
 def compact(iri: str) -> str:
     """`https://w3id.org/claimkb/id/claim/D01-c02` -> `claim:D01-c02`; unknown IRIs stay as they are."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            best = prefix
-    if best:
-        local = iri[len(PREFIXES[best]):]
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _PREFIX_OF.get(iri[:cut]) if cut else None
+    if prefix:
+        local = iri[cut:]
         if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
-            return f"{best}:{local}"
+            return f"{prefix}:{local}"
     return iri
 
 

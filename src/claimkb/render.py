@@ -15,6 +15,8 @@ import io
 import json
 import re
 from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .namespaces import compact
@@ -93,10 +95,14 @@ def _table(answer: Any, options: Options) -> str:
     if layout is not None:
         return layout(for_people(answer), options)
     records = records_of(answer)
-    flat = records.flat_rows()
-    columns = [c for c in records.columns if any(row.get(c, "") for row in flat)]  # no empty column for people
-    rows = [[shown(row.get(c, "")) for c in columns] for row in flat]
-    return text_table([shown(c) for c in columns], rows, options.width)
+    by_column = records.flat_columns()
+    columns = [c for c in records.columns if any(by_column[c])]  # no empty column for people
+    cells = []
+    for column in columns:  # a column repeats its quantities, claimants and relations: each shown once
+        values = by_column[column]
+        once = {value: shown(value) for value in set(values)}
+        cells.append(list(map(once.__getitem__, values)))
+    return text_columns([shown(c) for c in columns], cells, len(records), options.width)
 
 
 RENDERERS: dict[str, Callable[[Any, Options], str]] = {
@@ -125,38 +131,59 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u2028\u2029\u200e\u20
 
 def escape_controls(text: str) -> str:
     """Control characters and bidirectional overrides shown as escapes, never sent to the terminal."""
+    if text.isprintable():  # every character `_CONTROL` matches is unprintable (tested over all code points)
+        return text
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 _SPACE = re.compile(r"\s")  # str.isspace's characters (both are Unicode's White_Space)
 
 
+def _people_text(value: str) -> str:
+    """A text with newlines and tabs written as escapes, then control characters escaped."""
+    return escape_controls(value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\t", "\\t"))
+
+
 def shown(value: str) -> str:
     """One cell for people: a compact IRI, or the text with newlines and control characters escaped."""
     if value.startswith(("http://", "https://")) and not _SPACE.search(value):
         return escape_controls(compact(value))  # an endpoint's "IRI" can hold anything
-    return escape_controls(value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\t", "\\t"))
+    return value if value.isprintable() else _people_text(value)  # CR, LF and TAB are unprintable too
+
+
+# values that hold no text: left as they are, without a call each (a popular trace holds a million)
+_NO_TEXT = frozenset({int, float, bool, type(None), Decimal, date, datetime})
 
 
 def for_people(value: Any) -> Any:
     """A record (nested NamedTuples) with every text escaped as `shown` escapes a cell, for the human
     layouts: a newline in a claim's text cannot start a line that looks like one of the layout's own."""
-    if isinstance(value, str):
-        return escape_controls(value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\t", "\\t"))
+    cls = type(value)
+    if cls is str:
+        return value if value.isprintable() else _people_text(value)
+    if cls in _NO_TEXT:
+        return value
+    if isinstance(value, str):  # a subclass of str: the same escapes, as a plain str
+        return _people_text(value)
     if isinstance(value, tuple):
-        items = [for_people(v) for v in value]
+        items = [v if type(v) in _NO_TEXT or (type(v) is str and v.isprintable()) else for_people(v)
+                 for v in value]
         if hasattr(value, "_fields"):  # a record: the same NamedTuple type
-            return type(value)._make(items)  # type: ignore[attr-defined]
+            return cls._make(items)  # type: ignore[attr-defined]
         return tuple(items)
     if isinstance(value, list):
-        return [for_people(v) for v in value]
+        return [v if type(v) in _NO_TEXT or (type(v) is str and v.isprintable()) else for_people(v)
+                for v in value]
     if isinstance(value, dict):
         return {k: for_people(v) for k, v in value.items()}
     return value
 
 
+_ID = re.compile(r"[a-z]+:[A-Za-z0-9_.-]+|https?://\S+")
+
+
 def _is_id(values: list[str]) -> bool:
-    return bool(values) and all(re.fullmatch(r"[a-z]+:[A-Za-z0-9_.-]+|https?://\S+", v) for v in values if v)
+    return bool(values) and all(_ID.fullmatch(v) for v in set(values) if v)
 
 
 def shorten(value: str, width: int) -> str:
@@ -167,14 +194,25 @@ def shorten(value: str, width: int) -> str:
 def text_table(header: list[str], rows: list[list[str]], width: int | None = None, max_cell: int = MAX_CELL) -> str:
     """Aligned columns. With a `width`, long cells are cut to fit it (ids and the last column never
     are); without, nothing is cut."""
-    if not rows:
+    return text_columns(header, [list(column) for column in zip(*rows)] if header else [], len(rows), width,
+                        max_cell)
+
+
+def text_columns(header: list[str], columns: list[list[str]], count: int, width: int | None = None,
+                 max_cell: int = MAX_CELL) -> str:
+    """`text_table` from its columns (`count` cells each), worked a column at a time: a table of findings
+    has tens of thousands of rows and few distinct values per column."""
+    if not count:
         return ""
+    if not header:
+        return "\n" * (count + 2)
     last = len(header) - 1
-    ids = [_is_id([r[i] for r in rows]) for i in range(len(header))]
+    ids = [_is_id(column) for column in columns]
     cutting = width is not None
-    cells = [[c if (i == last or ids[i] or not cutting) else shorten(c, max_cell) for i, c in enumerate(row)]
-             for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
+    if cutting:
+        columns = [column if (i == last or ids[i]) else [shorten(c, max_cell) for c in column]
+                   for i, column in enumerate(columns)]
+    widths = [max(len(h), max(map(len, column))) for h, column in zip(header, columns, strict=True)]
     if cutting:
         assert width is not None
         fixed = widths[:last]
@@ -185,12 +223,17 @@ def text_table(header: list[str], rows: list[list[str]], width: int | None = Non
             widest = max(cuttable, key=lambda i: fixed[i])
             fixed[widest] -= 1
         widths[:last] = fixed
+    padded = []
+    for i, column in enumerate(columns):
+        if i == last:
+            padded.append(column)
+            continue
+        w = widths[i]
+        once = {c: (shorten(c, w) if cutting and not ids[i] else c).ljust(w) for c in set(column)}
+        padded.append(list(map(once.__getitem__, column)))
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    for row in cells:
-        line = [c if i == last else (shorten(c, widths[i]) if cutting and not ids[i] else c).ljust(widths[i])
-                for i, c in enumerate(row)]
-        lines.append("  ".join(line).rstrip())
+    lines.extend(["  ".join(cells).rstrip() for cells in zip(*padded)])
     return "\n".join(lines) + "\n"
 
 
