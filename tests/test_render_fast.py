@@ -103,7 +103,8 @@ NAMESPACES = [str(ns) for ns in PREFIXES.values()] + ["https://example.org/", "h
 
 
 def a_text(rng: random.Random) -> str:
-    pieces = [rng.choice(["fact", "Kyiv", "700,000", "more than", "x", "a-b_c.d", ""]) for _ in range(rng.randint(0, 4))]
+    words = ["fact", "Kyiv", "700,000", "more than", "x", "a-b_c.d", ""]
+    pieces = [rng.choice(words) for _ in range(rng.randint(0, 4))]
     if rng.random() < 0.4:
         pieces.insert(rng.randint(0, len(pieces)), rng.choice(NASTY))
     return " ".join(pieces) if rng.random() < 0.5 else "".join(pieces)

@@ -100,7 +100,7 @@ def _to_dict(self: Any) -> dict[str, Any]:
 
 def _flat(self: Any) -> dict[str, str]:
     """One text cell per field (lists joined by " / ")."""
-    return dict(zip(self._fields, map(text_of, self)))
+    return dict(zip(self._fields, map(text_of, self), strict=True))
 
 
 T = TypeVar("T")
@@ -152,8 +152,9 @@ class Records(Sequence[R], Generic[R]):
         """`flat_rows` a column at a time: each column's cells in the records' order ("" where a row has
         none). Records of one type that flatten field by field are read by position, without a dict
         per row (a table of findings has tens of thousands)."""
-        kinds = {type(item) for item in self.items}
-        kind = kinds.pop() if len(kinds) == 1 else None
+        items: list[Any] = self.items
+        kinds = {type(item) for item in items}
+        kind: Any = kinds.pop() if len(kinds) == 1 else None
         if kind is None or getattr(kind, "flat", None) is not _flat:
             rows = self.flat_rows()
             return {c: [row.get(c, "") for row in rows] for c in self.columns}
@@ -161,8 +162,8 @@ class Records(Sequence[R], Generic[R]):
         columns = {}
         for c in self.columns:
             i = position.get(c)
-            columns[c] = ([""] * len(self.items) if i is None else
-                          [v if type(v) is str else text_of(v) for v in map(itemgetter(i), self.items)])
+            columns[c] = ([""] * len(items) if i is None else
+                          [v if type(v) is str else text_of(v) for v in map(itemgetter(i), items)])
         return columns
 
     def to_dataframe(self):

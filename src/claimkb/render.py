@@ -169,7 +169,7 @@ def for_people(value: Any) -> Any:
         items = [v if type(v) in _NO_TEXT or (type(v) is str and v.isprintable()) else for_people(v)
                  for v in value]
         if hasattr(value, "_fields"):  # a record: the same NamedTuple type
-            return cls._make(items)  # type: ignore[attr-defined]
+            return cls._make(items)
         return tuple(items)
     if isinstance(value, list):
         return [v if type(v) in _NO_TEXT or (type(v) is str and v.isprintable()) else for_people(v)
@@ -194,8 +194,8 @@ def shorten(value: str, width: int) -> str:
 def text_table(header: list[str], rows: list[list[str]], width: int | None = None, max_cell: int = MAX_CELL) -> str:
     """Aligned columns. With a `width`, long cells are cut to fit it (ids and the last column never
     are); without, nothing is cut."""
-    return text_columns(header, [list(column) for column in zip(*rows)] if header else [], len(rows), width,
-                        max_cell)
+    columns = [list(column) for column in zip(*rows, strict=True)] if header else []
+    return text_columns(header, columns, len(rows), width, max_cell)
 
 
 def text_columns(header: list[str], columns: list[list[str]], count: int, width: int | None = None,
@@ -233,7 +233,7 @@ def text_columns(header: list[str], columns: list[list[str]], count: int, width:
         padded.append(list(map(once.__getitem__, column)))
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines.extend(["  ".join(cells).rstrip() for cells in zip(*padded)])
+    lines.extend(["  ".join(cells).rstrip() for cells in zip(*padded, strict=True)])
     return "\n".join(lines) + "\n"
 
 
