@@ -166,6 +166,12 @@ def for_people(value: Any) -> Any:
     if isinstance(value, str):  # a subclass of str: the same escapes, as a plain str
         return _people_text(value)
     if isinstance(value, tuple):
+        for v in value:
+            kind = type(v)
+            if kind not in _NO_TEXT and (kind is not str or not v.isprintable()):
+                break
+        else:
+            return value  # nothing in it to escape: the record itself (most of a trace's comparisons)
         items = [v if type(v) in _NO_TEXT or (type(v) is str and v.isprintable()) else for_people(v)
                  for v in value]
         if hasattr(value, "_fields"):  # a record: the same NamedTuple type
