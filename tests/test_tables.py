@@ -285,3 +285,27 @@ def test_the_figure_index_is_kept_for_the_process_and_answers_alike(monkeypatch)
     monkeypatch.setattr(reader, "KEPT", len(kept.cache) - 1)
     assert tables.finder() is not kept
     assert disk.trace("701650") == first
+
+
+def test_stored_findings_decode_as_json_loads_does_and_a_damaged_row_fails_alike(tmp_path):
+    """Findings are decoded with json's C scanner; a row that is not exactly one JSON value goes to
+    json.loads, so it fails with json's own error, never as a shorter or different row."""
+    import sqlite3
+
+    from claimkb.tables.reader import Tables
+
+    good = [json.dumps(["numeric conflict", "q", "c1", "c2", "1", "2", "why \u2028", 1, 2, None, None, ["a -> b"]]),
+            json.dumps([]), " [1, 2] ", "[1e400, -0.0]"]
+    tables = Tables(tmp_path)
+    tables._db = sqlite3.connect(":memory:")
+    tables._db.execute("CREATE TABLE finding (position INTEGER PRIMARY KEY, row TEXT)")
+    tables._db.executemany("INSERT INTO finding VALUES (?, ?)", enumerate(good))
+    assert tables._finding_values(None) == [json.loads(t) for t in good]
+    for damaged in ("[1] [2]", "[1,[2]", "[1],[2]", "", None):
+        tables._db.execute("DELETE FROM finding")
+        tables._db.executemany("INSERT INTO finding VALUES (?, ?)", enumerate([good[0], damaged]))
+        with pytest.raises((ValueError, TypeError)) as raised:
+            tables._finding_values(None)
+        with pytest.raises(type(raised.value)) as plain:
+            json.loads(damaged)
+        assert str(raised.value) == str(plain.value)

@@ -272,7 +272,7 @@ class EntryTables(Tables):
                 raise ValueError(f"the chunk {number} of the list {key!r} is missing, or one follows its count")
             yield chunk
 
-    def _finding_rows(self, quantity: str | None) -> list[str]:
+    def _finding_values(self, quantity: str | None) -> list[list]:
         if quantity is None:
             count = _count(self.meta.get("findings"), 0, "the chunks of findings in the tables' meta entry")
             rows = []
@@ -289,7 +289,7 @@ class EntryTables(Tables):
                     rows += chunk or []
         else:
             rows = [row for chunk in self._chunks("findings-of", quantity) for row in chunk]
-        return [json.dumps(row) for row in rows]
+        return rows
 
     def _figures_of(self, claims: list[str]) -> dict[str, tuple | None]:
         return {claim: None if entry.get("figure") is None else tuple(entry["figure"])

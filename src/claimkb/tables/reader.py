@@ -23,6 +23,8 @@ from ..results import Term
 from . import codec, emulate
 from .codec import unpack
 
+_SCAN = emulate._SCAN  # json's C scanner: one JSON value from a position, and where it ends
+
 TABLES = "tables.sqlite"
 CHECKSUM = "tables.sha256"
 ORDER = {name: i for i, name in enumerate(rules.RELATIONS)}
@@ -120,13 +122,21 @@ class Tables:
         """(claim, property) of every figure whose value or bound is this canonical decimal."""
         return list(self.db.execute("SELECT claim, property FROM value WHERE value = ?", (value,)))
 
-    def _finding_rows(self, quantity: str | None) -> list[str]:
+    def _finding_values(self, quantity: str | None) -> list[list]:
+        """The stored findings' rows, decoded: each a list of the record's fields."""
         if quantity is None:
             rows = self.db.execute("SELECT row FROM finding ORDER BY position")
         else:
             rows = self.db.execute("SELECT f.row FROM finding_quantity q JOIN finding f ON f.position = q.position "
                                    "WHERE q.quantity = ? ORDER BY q.position", (quantity,))
-        return [row for (row,) in rows]
+        values = []
+        for (text,) in rows:  # the C scanner alone: a third faster than json.loads on tens of thousands
+            try:
+                value, end = _SCAN(text, 0)
+            except (StopIteration, ValueError, TypeError):
+                end = -1
+            values.append(value if end != -1 and end == len(text) else json.loads(text))  # else json.loads says why
+        return values
 
     def _figure_of(self, claim: str) -> tuple | None:
         return self._figures_of([claim])[claim]
@@ -239,8 +249,8 @@ class Tables:
 
     def findings(self, quantity: str | None = None) -> list[Disagreement]:
         """The findings stored when the tables were built: all, or those about one measured quantity."""
-        return [Disagreement._make(tuple(v) if isinstance(v, list) else v for v in json.loads(row))
-                for row in self._finding_rows(quantity)]
+        return [Disagreement._make([tuple(v) if type(v) is list else v for v in row])
+                for row in self._finding_values(quantity)]
 
 
 class FigureIndex:
