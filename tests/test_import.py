@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import textwrap
 
+import pytest
+
 from .helpers import DATA, snapshot
 
 GOOD = """\
@@ -161,3 +163,16 @@ def test_a_long_decimal_and_words_with_spaces_come_back_exactly(cli, kb_copy, tm
     record = json.loads(cli("claim", "T01-c2", "--kb", str(kb_copy), "--format", "json").out)[0]
     assert record["value"] == value
     assert record["text"] == text
+
+
+def test_a_written_graph_the_parser_cannot_read_back_is_an_error_not_a_traceback():
+    """A sheet's text over the parser's 16 MiB for one term makes a graph that cannot be re-parsed: the
+    check after writing says so (and nothing is written) instead of a MemoryError."""
+    from claimkb.errors import InputError
+    from claimkb.ingest.build import _reparse
+
+    data = ('<https://example.org/g> { <https://example.org/a> <https://example.org/b> "'
+            + "x" * (17 * 1024 * 1024) + '" . }\n').encode()
+    with pytest.raises(InputError, match="cannot be read back") as raised:
+        _reparse(1)(data)
+    assert "shorten" in (raised.value.hint or "")

@@ -114,3 +114,72 @@ def test_a_broken_file_stops_the_build_with_its_name_and_leaves_no_store(cli, di
     broken.unlink()
     assert cli("who", "--kb", str(kb_copy)).code == 0
     assert len(stores(disk)) == 1
+
+
+def test_a_build_that_stops_says_so_and_never_that_it_built(monkeypatch, capsys):
+    from claimkb.cli.output import ProgressBar
+
+    monkeypatch.setattr(ProgressBar, "AFTER", 0.0)
+    bar = ProgressBar()
+    bar("loading", 1, 3)
+    time.sleep(0.2)
+    bar.close()  # what `open_kb` does when an error or Ctrl-C ends the build
+    last = capsys.readouterr().err.rstrip().splitlines()[-1]
+    assert last.startswith("stopped building the store after ") and "nothing was kept" in last
+
+
+@pytest.mark.parametrize("mode", ["memory", "disk"])
+def test_a_literal_longer_than_the_parser_reads_is_an_error_naming_the_file(cli, disk, kb_copy, monkeypatch, mode):
+    """Oxigraph's parser holds one term in a buffer of at most 16 MiB: a longer literal is an error that
+    names the file and says what to do, in both modes, and leaves no store behind."""
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", mode)
+    huge = kb_copy / "graphs" / "zz-huge.trig"
+    text = "x" * (17 * 1024 * 1024)
+    huge.write_text(f'<https://example.org/g> {{ <https://example.org/a> <https://example.org/b> "{text}" . }}\n',
+                    encoding="utf-8")
+    run = cli("who", "--kb", str(kb_copy))
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "zz-huge.trig: cannot load:" in run.err and "longer than the parser reads (16 MiB)" in run.err
+    assert "Hint: shorten that text" in run.err
+    assert stores(disk) == []
+    assert not (disk / "stores").exists() or not list((disk / "stores").iterdir())
+
+
+def test_a_killed_build_leaves_nothing_the_next_build_keeps(cli, disk):
+    """A build killed (SIGKILL, SIGTERM) leaves its `.building-*` folder; the next build, which holds the
+    build lock, removes every such folder, since a build in progress would hold that lock."""
+    orphans = [disk / "stores" / f".building-{'0' * 32}-{pid}" for pid in (4242, 4343)]
+    for orphan in orphans:
+        (orphan / "sub").mkdir(parents=True)
+        (orphan / "sub" / "000001.sst").write_bytes(b"\0" * 1024)
+    assert cli("who").code == 0
+    assert [p.name for p in (disk / "stores").iterdir()] == stores(disk) and len(stores(disk)) == 1
+
+
+def test_a_store_without_its_completion_mark_is_built_again(cli, disk):
+    """A store folder without `claimkb-store.json` (damaged, or a removal cut short) is never read: the
+    next command builds the store again in its place."""
+    from claimkb.backends.persistent import COMPLETE
+
+    first = cli("who", "--format", "json")
+    assert first.code == 0
+    (folder,) = [disk / "stores" / name for name in stores(disk)]
+    (folder / COMPLETE).unlink()
+    again = cli("who", "--format", "json")
+    assert again.code == 0 and again.out == first.out and "Traceback" not in again.err
+    assert (folder / COMPLETE).is_file() and stores(disk) == [folder.name]
+
+
+def test_an_empty_graph_file_is_read_as_nothing_alike_and_validate_points_at_it(cli, disk, kb_copy, monkeypatch):
+    """An empty graph file is valid TriG, so every command reads it as nothing, in both modes alike; it is
+    often a write cut short, so `validate` warns about it by name (and `--strict` fails on it)."""
+    (kb_copy / "graphs" / "zz-empty.trig").write_bytes(b"")
+    (kb_copy / "graphs" / "zz-prefixes.trig").write_text("@prefix ex: <https://example.org/> .\n", encoding="utf-8")
+    on_disk = cli("who", "--kb", str(kb_copy), "--format", "json")
+    monkeypatch.setenv("CLAIMKB_STORE_MODE", "memory")
+    assert on_disk.code == 0 and on_disk.out == cli("who", "--kb", str(kb_copy), "--format", "json").out
+    report = cli("validate", "--kb", str(kb_copy), "--format", "csv")
+    assert report.code == 0 and "0 violations, 2 warnings" in report.err
+    warned = [line for line in report.out.splitlines() if "holds no triples" in line]
+    assert [w.split(",")[2].rsplit("/", 1)[1] for w in warned] == ["zz-empty.trig", "zz-prefixes.trig"]
+    assert cli("validate", "--strict", "--kb", str(kb_copy)).code != 0

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import KbError
+from .errors import InputError, KbError
 
 LOCK_NAME = ".claimkb-write.lock"
 JOURNAL_NAME = ".claimkb-journal.json"
@@ -384,3 +384,16 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def unreadable(path: Path, exc: SyntaxError | MemoryError) -> InputError:
+    """The error for a file the parser refuses, in memory and in disk mode alike: where, what, the fix."""
+    hint = "fix the file, or rebuild it from its sheet with `claimkb import`"
+    if isinstance(exc, MemoryError):
+        why = str(exc) or "out of memory"
+        if "buffer maximal size" in why:  # the parser holds one term at a time, up to 16 MiB
+            why += ": a literal or IRI longer than the parser reads (16 MiB)"
+            hint = "shorten that text (archive long texts beside the knowledge base, not in a literal)"
+        return InputError(f"cannot load: {why}", file=str(path), hint=hint)
+    return InputError(f"not valid RDF: {exc.msg if hasattr(exc, 'msg') else exc}", file=str(path),
+                      line=getattr(exc, "lineno", None), hint=hint)

@@ -98,6 +98,23 @@ def checks(kb: Session) -> tuple[list[Finding], int]:
 def shapes(kb_dir: Path, shapes_path: Path, ontology_path: Path) -> tuple[list[Finding], int]:
     """Validate the union of all kb graphs against the SHACL shapes (pySHACL over rdflib)."""
     blobs = [(str(kb_dir / "graphs" / name), data) for name, data in snapshot(kb_dir)]
-    return shapes_for(blobs, shapes_path, ontology_path), len(blobs)
+    return shapes_for(blobs, shapes_path, ontology_path) + empty_graphs(blobs), len(blobs)
+
+
+def empty_graphs(blobs: list[tuple[str, bytes]]) -> list[Finding]:
+    """A warning for a graph file that holds no triple at all (empty, or cut short before its first):
+    valid TriG that every command reads as nothing, so nothing else would point at it."""
+    import pyoxigraph as ox
+
+    found = []
+    for path, data in blobs:
+        try:
+            empty = next(iter(ox.parse(data, format=ox.RdfFormat.TRIG)), None) is None
+        except (SyntaxError, MemoryError, ValueError):
+            continue  # the shapes' parse reports a file that cannot be read
+        if empty:
+            found.append(Finding("shapes", "Warning", path, "the graph file holds no triples; restore it, rebuild "
+                                 "it from its sheet with `claimkb import`, or delete it"))
+    return found
 
 

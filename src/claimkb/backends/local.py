@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, KbError
-from ..kbfiles import graph_sources, snapshot, unchanged_since
+from ..kbfiles import graph_sources, snapshot, unchanged_since, unreadable
 from ..namespaces import ONTOLOGY_GRAPH
 from ..results import ResultTable, Term
 
@@ -74,10 +74,8 @@ def _load(store: ox.Store, data: bytes, path: Path, fmt: ox.RdfFormat, graph: ox
             store.load(data, format=fmt)
         else:
             store.load(data, format=fmt, to_graph=graph)
-    except SyntaxError as exc:
-        raise InputError(f"not valid RDF: {exc.msg if hasattr(exc, 'msg') else exc}",
-                         file=str(path), line=getattr(exc, "lineno", None),
-                         hint="fix the file, or rebuild it from its sheet with `claimkb import`") from None
+    except (SyntaxError, MemoryError) as exc:
+        raise unreadable(path, exc) from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise InputError(f"cannot load: {exc}", file=str(path),
                          hint="fix the file, or rebuild it from its sheet with `claimkb import`") from None

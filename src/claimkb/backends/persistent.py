@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import __version__
-from ..kbfiles import file_sha256
+from ..kbfiles import file_sha256, unreadable
 from ..namespaces import ONTOLOGY_GRAPH
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -104,8 +104,10 @@ def _build(folder: Path, sources: list[tuple[str, Path]], root: Path, progress: 
         fcntl.flock(lock, fcntl.LOCK_EX)  # another command building the same store: wait for it
         if (folder / COMPLETE).is_file():
             return
+        # a build in progress holds this lock: any folder left by one is from a build that was killed
+        for orphan in (root / "stores").glob(".building-*"):
+            shutil.rmtree(orphan, ignore_errors=True)
         tmp = folder.with_name(f".building-{folder.name}-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
         try:
             quads = _fill(tmp, sources, progress or _silent)
         except BaseException:
@@ -113,6 +115,8 @@ def _build(folder: Path, sources: list[tuple[str, Path]], root: Path, progress: 
             raise
         (tmp / COMPLETE).write_text(json.dumps({"sources": [n for n, _ in sources], "quads read": quads}),
                                     encoding="utf-8")
+        if folder.exists():  # a store without its completion mark: damaged or half-removed, never read
+            shutil.rmtree(folder)
         os.replace(tmp, folder)
         _collect(root / "stores", keep=folder)
     finally:
@@ -147,10 +151,14 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int
             for name, path in sources:
                 if stop.is_set():
                     return
-                if name == "ontology":
-                    store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
-                else:
-                    store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+                try:
+                    if name == "ontology":
+                        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE,
+                                        to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+                    else:
+                        store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+                except (SyntaxError, MemoryError) as exc:
+                    raise unreadable(path, exc) from None
                 loaded[0] += 1
                 say()
             store.flush()
@@ -168,7 +176,10 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int
         for name, path in sources:
             if failed:
                 break
-            collector.read(path, ox.RdfFormat.TURTLE if name == "ontology" else ox.RdfFormat.TRIG)
+            try:
+                collector.read(path, ox.RdfFormat.TURTLE if name == "ontology" else ox.RdfFormat.TRIG)
+            except (SyntaxError, MemoryError) as exc:
+                raise unreadable(path, exc) from None
         if not failed:
             say("writing the comparison tables")
             collector.write(tmp)
@@ -179,6 +190,9 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int
         loader.join()
         collector.close()
     if failed:
+        # closed before the caller removes its folder: an open store's background work can still write
+        # files there, which would leave a `.building-*` folder behind
+        del store
         raise failed[0]
     progress("done", total, total)
     return collector.quads

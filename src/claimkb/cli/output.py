@@ -131,6 +131,9 @@ class ProgressBar:
         if self.shown:
             if self.tty:
                 sys.stderr.write("\n")
-            sys.stderr.write(f"built the store in {time.monotonic() - self.started:.1f} s\n")
+            seconds = time.monotonic() - self.started
+            done = self.state[0] == "done"  # else an error or Ctrl-C stopped the build: no store was made
+            sys.stderr.write(f"built the store in {seconds:.1f} s\n" if done else
+                             f"stopped building the store after {seconds:.1f} s; nothing was kept\n")
             sys.stderr.flush()
             self.shown = False

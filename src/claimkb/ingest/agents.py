@@ -28,11 +28,14 @@ def load_graphs(kb_dir: Path, skip: Iterable[str] = ()) -> ox.Store:
     write is about to replace."""
     skipped = set(skip)
     store = ox.Store()
-    from ..kbfiles import graph_files
+    from ..kbfiles import graph_files, unreadable
 
     for path in graph_files(kb_dir):
         if path.stem not in skipped:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+            try:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+            except (SyntaxError, MemoryError) as exc:
+                raise unreadable(path, exc) from None
     return store
 
 

@@ -290,7 +290,11 @@ def _display(path: Path, kb_dir: Path) -> str:
 
 def _reparse(expected_quads: int):
     def check(data: bytes) -> None:
-        count = sum(1 for _ in ox.parse(data, format=ox.RdfFormat.TRIG))
+        try:
+            count = sum(1 for _ in ox.parse(data, format=ox.RdfFormat.TRIG))
+        except MemoryError as exc:  # a text of the sheet over the parser's 16 MiB for one term
+            raise InputError(f"the written graph cannot be read back: {exc}",
+                             hint="shorten the sheet's longest text (a quote or a claim's text)") from None
         if count != expected_quads:
             raise InputError(f"the written graph re-parses to {count} quads, not {expected_quads}")
     return check
