@@ -309,3 +309,28 @@ def test_stored_findings_decode_as_json_loads_does_and_a_damaged_row_fails_alike
         with pytest.raises(type(raised.value)) as plain:
             json.loads(damaged)
         assert str(raised.value) == str(plain.value)
+
+
+def test_the_tables_hand_the_hop_rules_every_key_they_read():
+    """The tables turn only `HOP_CHANGE_KEYS` into terms before `hop_changes_of`: a key the rules read but
+    the list lacks would be compared as unbound there and bound in the queries' answer."""
+    from claimkb.rows import HOP_CHANGE_KEYS, hop_changes_of
+
+    class Watched(dict):
+        read: set[str] = set()
+
+        def get(self, key, default=None):
+            self.read.add(key)
+            return super().get(key, default)
+
+        def __getitem__(self, key):
+            self.read.add(key)
+            return super().__getitem__(key)
+
+    row = Watched(quoted=Term("literal", "true", XSD.boolean),
+                  **{f"{side}{key}": Term("literal", value, XSD.decimal if key != "Quote" else None)
+                     for side in ("relay", "source") for key, value in (("Value", "5"), ("Quote", "five"))},
+                  relayComparator=Term("uri", "https://w3id.org/claimkb/vocab#approximately"))
+    hop_changes_of(row)
+    assert "relayValue" in Watched.read and "quoted" in Watched.read
+    assert Watched.read <= set(HOP_CHANGE_KEYS), Watched.read - set(HOP_CHANGE_KEYS)

@@ -99,6 +99,11 @@ def _side(row: dict[str, Term], side: str) -> rules.HopSide:
         window=_window(row, side), quote=_s(row, f"{side}Quote"))
 
 
+# every key `hop_changes_of` reads: the comparison tables turn only these codes into terms
+HOP_CHANGE_KEYS = ("quoted",) + tuple(side + key for side in ("relay", "source") for key in (
+    "Comparator", "Formulaic", "Quantity", "Band", "Low", "High", "Value", "Quote",
+    "WindowStart", "WindowEnd", "StartLow", "StartHigh", "EndLow", "EndHigh"))
+
 STATES = {True: "changed", False: "unchanged", None: "not compared"}
 
 

@@ -13,11 +13,11 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import overload
+from typing import Any, overload
 
 from .. import rules
 from ..namespaces import PROV, SCHEMA, XSD
-from ..rows import hop_changes_of
+from ..rows import HOP_CHANGE_KEYS, hop_changes_of
 from . import codec
 
 Row = dict[str, str]  # variable -> term code; an unbound variable is absent
@@ -44,18 +44,17 @@ def many(value: str | None) -> tuple[str, ...]:
 
 
 def select(db: sqlite3.Connection, sql: str, aliases: dict[str, list[str]],
-           expressions: dict[tuple[str, str], str] | None = None) -> Iterator[dict[str, dict]]:
-    """Rows of a join over `node`, each as {alias: {column: code}} for the aliases and columns named (a
-    column in `expressions` is computed by its SQL expression)."""
+           expressions: dict[tuple[str, str], str] | None = None) -> Iterator[dict[str, Any]]:
+    """Rows of a join over `node`, each as one dict {"alias.column": code} for the aliases and columns
+    named (a column in `expressions` is computed by its SQL expression; a code, or None when unbound, which
+    a column the join's WHERE requires never is). One flat dict a row: a dict per alias was a sixth of the
+    tables' build."""
     picks = [(a, c) for a, columns in aliases.items() for c in columns]
     given = expressions or {}
     query = sql.replace("{columns}", ", ".join(given.get((a, c), f"{a}.{c}") for a, c in picks))
-    spans, start = [], 0
-    for a, columns in aliases.items():
-        spans.append((a, columns, start, start + len(columns)))
-        start += len(columns)
+    keys = [f"{a}.{c}" for a, c in picks]
     for values in db.execute(query):
-        yield {a: dict(zip(columns, values[i:j], strict=True)) for a, columns, i, j in spans}
+        yield dict(zip(keys, values, strict=True))
 
 
 @overload
@@ -139,42 +138,41 @@ CLAIMS_EXPRESSIONS = {("sel", "exact"): "(SELECT MIN(x.exact) FROM json_each(an.
 def claims(db: sqlite3.Connection, labels: Labels) -> Iterator[tuple[str, list[Row]]]:
     """Each claim's `claims.rq` rows (one per claimant)."""
     for j in select(db, CLAIMS_SQL, CLAIMS_ALIASES, CLAIMS_EXPRESSIONS):
-        c, q, a, pe, d = j["c"], j["q"], j["a"], j["pe"], j["d"]
-        row: Row = {"claim": c["s"], "text": c["text"], "document": c["appearance"]}
-        if c["quantity"] is not None:
-            put(row, "quantity", q["measures"])
-            put(row, "comparator", local(q["comparator"]))
-            for key, column in (("formulaic", "formulaic"), ("valueAsWritten", "written"), ("unit", "unit"),
-                                ("value", "value"), ("minValue", "min"), ("maxValue", "max")):
-                put(row, key, q[column])
-            if q["measures"] is not None:
-                put(row, "quantityLabel", j["qk"]["pref_label"])
-        label = j["car"]["label"]
-        put(row, "carriage", str_of(label) if label is not None else local(c["carriage"]))
-        if a["precision"] is not None:
-            for key, column in (("assertedStart", "start"), ("assertedEnd", "end"), ("assertedPhrase", "phrase"),
-                                ("assertedInferred", "inferred")):
-                put(row, key, a[column])
-        if c["period"] is not None:
-            for key, column in (("periodStart", "start"), ("periodEnd", "end"), ("periodPhrase", "phrase"),
-                                ("asOfStart", "asof_start"), ("asOfEnd", "asof_end")):
-                put(row, key, pe[column])
-        put(row, "headline", d["headline"])
-        put(row, "published", d["date_published"])
-        if d["publisher"] is not None:
-            put(row, "publisher", j["pub"]["label"])
-        put(row, "cue", c["cue"])
-        put(row, "hedge", c["hedge"])
-        put(row, "quote", j["sel"]["exact"] if j["sel"]["exact"] is not None else c["quotation"])
-        put(row, "derivation", j["act"]["formula"])
+        row: Row = {"claim": j["c.s"], "text": j["c.text"], "document": j["c.appearance"]}
+        if j["c.quantity"] is not None:
+            put(row, "quantity", j["q.measures"])
+            put(row, "comparator", local(j["q.comparator"]))
+            for key, column in (("formulaic", "q.formulaic"), ("valueAsWritten", "q.written"), ("unit", "q.unit"),
+                                ("value", "q.value"), ("minValue", "q.min"), ("maxValue", "q.max")):
+                put(row, key, j[column])
+            if j["q.measures"] is not None:
+                put(row, "quantityLabel", j["qk.pref_label"])
+        label = j["car.label"]
+        put(row, "carriage", str_of(label) if label is not None else local(j["c.carriage"]))
+        if j["a.precision"] is not None:
+            for key, column in (("assertedStart", "a.start"), ("assertedEnd", "a.end"),
+                                ("assertedPhrase", "a.phrase"), ("assertedInferred", "a.inferred")):
+                put(row, key, j[column])
+        if j["c.period"] is not None:
+            for key, column in (("periodStart", "pe.start"), ("periodEnd", "pe.end"), ("periodPhrase", "pe.phrase"),
+                                ("asOfStart", "pe.asof_start"), ("asOfEnd", "pe.asof_end")):
+                put(row, key, j[column])
+        put(row, "headline", j["d.headline"])
+        put(row, "published", j["d.date_published"])
+        if j["d.publisher"] is not None:
+            put(row, "publisher", j["pub.label"])
+        put(row, "cue", j["c.cue"])
+        put(row, "hedge", j["c.hedge"])
+        put(row, "quote", j["sel.exact"] if j["sel.exact"] is not None else j["c.quotation"])
+        put(row, "derivation", j["act.formula"])
         rows = []
-        for author in many(c["author"]):
+        for author in many(j["c.author"]):
             mine = dict(row, claimant=author)
             put(mine, "claimantLabel", str_of(labels.label(author) or author))
             put(mine, "kindLabel", str_of(labels.kind_label(author)))
             rows.append(mine)
         rows.sort(key=lambda r: order_key(r.get("claimantLabel")))
-        yield c["s"], rows or [row]
+        yield j["c.s"], rows or [row]
 
 
 def claims_order(row: Row) -> tuple:
@@ -196,16 +194,15 @@ def by_claimant(db: sqlite3.Connection) -> Iterator[tuple[str, tuple, Row]]:
     aliases = {"c": ["s", "author", "text", "appearance", "quantity"], "a": ["start", "end"], "q": ["written"],
                "d": ["date_published"], "act": ["formula"]}
     for j in select(db, BY_CLAIMANT_SQL, aliases):
-        c = j["c"]
-        row: Row = {"claim": c["s"], "text": c["text"], "document": c["appearance"]}
-        put(row, "assertedStart", j["a"]["start"])
-        put(row, "assertedEnd", j["a"]["end"])
-        if c["quantity"] is not None:
-            put(row, "valueAsWritten", j["q"]["written"])
-        put(row, "published", j["d"]["date_published"])
-        put(row, "derivation", j["act"]["formula"])
+        row: Row = {"claim": j["c.s"], "text": j["c.text"], "document": j["c.appearance"]}
+        put(row, "assertedStart", j["a.start"])
+        put(row, "assertedEnd", j["a.end"])
+        if j["c.quantity"] is not None:
+            put(row, "valueAsWritten", j["q.written"])
+        put(row, "published", j["d.date_published"])
+        put(row, "derivation", j["act.formula"])
         key = order_key(row.get("assertedStart", row.get("assertedEnd")), row["claim"])
-        for author in many(c["author"]):
+        for author in many(j["c.author"]):
             yield author, key, row
 
 
@@ -225,8 +222,10 @@ HOPS_SQL = (
     "LEFT JOIN node d ON d.s = s.appearance "
     "WHERE r.text IS NOT NULL AND s.text IS NOT NULL AND s.appearance IS NOT NULL ORDER BY l.relay, l.source")
 STATEMENT = list(SIDE.values()) + ["comparator"]
-_PERIOD_KEYS = {side: [(side + key, column) for key, column in SIDE_PERIOD.items()] for side in ("relay", "source")}
-_STATEMENT_KEYS = {side: [(side + key, column) for key, column in SIDE.items()] for side in ("relay", "source")}
+# each side of a hop: its claim's alias in HOPS_SQL, then the keys of its period's and its statement's columns
+_SIDES = [(side, claim, [(side + key, f"{period}.{column}") for key, column in SIDE_PERIOD.items()],
+           [(side + key, f"{statement}.{column}") for key, column in SIDE.items()], f"{statement}.comparator")
+          for side, claim, period, statement in (("relay", "r", "rpe", "rst"), ("source", "s", "spe", "sst"))]
 _STATES = {True: codec.plain("changed"), False: codec.plain("unchanged"), None: codec.plain("not compared")}
 PERIOD = list(SIDE_PERIOD.values())
 
@@ -244,30 +243,30 @@ def hops(db: sqlite3.Connection, labels: Labels) -> Iterator[tuple[str, str, lis
     aliases = {"r": HOP_CLAIM, "s": HOP_CLAIM, "rst": STATEMENT, "sst": STATEMENT, "rpe": PERIOD, "spe": PERIOD,
                "d": ["date_published"]}
     for j in select(db, HOPS_SQL, aliases):
-        r, s = j["r"], j["s"]
-        row: Row = {"relay": r["s"], "source": s["s"], "sourceDocument": s["appearance"]}
-        put(row, "sourcePublished", j["d"]["date_published"])
-        row["quoted"] = TRUE if s["s"] in many(r["quoted"]) else FALSE
-        for side, claim, statement, period in (("relay", r, j["rst"], j["rpe"]), ("source", s, j["sst"], j["spe"])):
-            put(row, side + "Hedge", claim["hedge"])
-            put(row, side + "Quote", claim["quotation"])
-            put(row, side + "Band", local(claim["band"]))
-            if claim["period"] is not None:
-                row.update({key: v for key, column in _PERIOD_KEYS[side] if (v := period[column]) is not None})
-            if claim["quantity"] is not None:
-                row.update({key: v for key, column in _STATEMENT_KEYS[side] if (v := statement[column]) is not None})
-                put(row, side + "Comparator", local(statement["comparator"]))
-        changes = hop_changes_of({k: codec.term(v) for k, v in row.items()})
+        relay, source = j["r.s"], j["s.s"]
+        row: Row = {"relay": relay, "source": source, "sourceDocument": j["s.appearance"]}
+        put(row, "sourcePublished", j["d.date_published"])
+        row["quoted"] = TRUE if source in many(j["r.quoted"]) else FALSE
+        for side, claim, period_keys, statement_keys, comparator in _SIDES:
+            put(row, side + "Hedge", j[claim + ".hedge"])
+            put(row, side + "Quote", j[claim + ".quotation"])
+            put(row, side + "Band", local(j[claim + ".band"]))
+            if j[claim + ".period"] is not None:
+                row.update({key: v for key, column in period_keys if (v := j[column]) is not None})
+            if j[claim + ".quantity"] is not None:
+                row.update({key: v for key, column in statement_keys if (v := j[column]) is not None})
+                put(row, side + "Comparator", local(j[comparator]))
+        changes = hop_changes_of({k: codec.term(v) for k in HOP_CHANGE_KEYS if (v := row.get(k)) is not None})
         for field, change in changes.items():
             row[field + "Change"] = _STATES[change]
         row["changed"] = TRUE if any(changes.values()) else FALSE
         rows = [row]
-        for side, claim in (("relay", r), ("source", s)):
-            authors = many(claim["author"])
+        for side, claim in (("relay", "r"), ("source", "s")):
+            authors = many(j[claim + ".author"])
             if authors:
                 rows = [_with_claimant(base, side, author, labels) for base in rows for author in authors]
         rows.sort(key=lambda x: order_key(x.get("relayClaimantLabel"), x.get("sourceClaimantLabel")))
-        yield r["s"], s["s"], rows
+        yield relay, source, rows
 
 
 def _with_claimant(base: Row, side: str, author: str, labels: Labels) -> Row:
@@ -326,20 +325,19 @@ def date_problems(db: sqlite3.Connection) -> list[Row]:
     aliases = {"c": ["s", "quantity", "period", "hedge", "forward", "excuse"], "a": ["start", "end"],
                "doc": ["published_at"], "pub": ["start", "end"], "pe": ["we"]}
     for j in select(db, PROBLEMS_SQL, aliases):
-        c = j["c"]
-        asserted_start = j["a"]["start"]
-        asserted_end = j["a"]["end"] or asserted_start
-        published = j["doc"]["published_at"] is not None
-        published_end = (j["pub"]["end"] or j["pub"]["start"]) if published else None
-        period_end = j["pe"]["we"] if c["quantity"] is not None and c["period"] is not None else None
-        base: Row = {"claim": c["s"]}
+        asserted_start = j["a.start"]
+        asserted_end = j["a.end"] or asserted_start
+        published = j["doc.published_at"] is not None
+        published_end = (j["pub.end"] or j["pub.start"]) if published else None
+        period_end = j["pe.we"] if j["c.quantity"] is not None and j["c.period"] is not None else None
+        base: Row = {"claim": j["c.s"]}
         for key, code in (("assertedStart", asserted_start), ("assertedEnd", asserted_end),
                           ("publishedEnd", published_end), ("periodEnd", period_end)):
             put(base, key, code)
-        if (asserted_start is not None and published_end is not None and c["excuse"] is None
+        if (asserted_start is not None and published_end is not None and j["c.excuse"] is None
                 and _later(asserted_start, published_end)):
             rows.append({**base, "problem": codec.plain(rules.ASSERTED_AFTER_PUBLICATION)})
-        if (period_end is not None and asserted_end is not None and c["hedge"] is None and c["forward"] is None
+        if (period_end is not None and asserted_end is not None and j["c.hedge"] is None and j["c.forward"] is None
                 and _later(period_end, asserted_end)):
             rows.append({**base, "problem": codec.plain(rules.PERIOD_AFTER_ASSERTION)})
     rows.sort(key=lambda r: (r["claim"], r["problem"]))
@@ -380,14 +378,13 @@ def figure_rows(db: sqlite3.Connection) -> Iterator[list[Row]]:
     keys = ("windowStart", "windowEnd", "startLow", "startHigh", "endLow", "endHigh")
     aliases = {"c": ["s", "author"], "st": FIGURE_STATEMENT, "pe": WINDOW, "q": ["aggregation"]}
     for j in select(db, FIGURES_SQL, aliases):
-        c, st, pe = j["c"], j["st"], j["pe"]
-        row: Row = {"quantity": st["measures"], "unit": st["unit"], "claim": c["s"],
-                    "aggregation": local(j["q"]["aggregation"]) or codec.plain(""),
-                    "comparator": local(st["comparator"])}
+        row: Row = {"quantity": j["st.measures"], "unit": j["st.unit"], "claim": j["c.s"],
+                    "aggregation": local(j["q.aggregation"]) or codec.plain(""),
+                    "comparator": local(j["st.comparator"])}
         for key, column in zip(keys, WINDOW, strict=True):
-            row[key] = pe[column]
+            row[key] = j["pe." + column]  # bound: FIGURES_SQL asks for every bound of the window
         for key, column in (("value", "value"), ("valueAsWritten", "written"), ("formulaic", "formulaic"),
                             ("low", "low"), ("high", "high"), ("impliedLow", "ilow"), ("impliedHigh", "ihigh")):
-            put(row, key, st[column])
-        authors = many(c["author"])
+            put(row, key, j["st." + column])
+        authors = many(j["c.author"])
         yield [dict(row, claimant=a) for a in authors] or [row]
