@@ -81,9 +81,11 @@ def _when(start: date | None, end: date | None, as_of_start: date | None, as_of_
     return text or None
 
 
+_WINDOW_KEYS = ("WindowStart", "WindowEnd", "StartLow", "StartHigh", "EndLow", "EndHigh")
+
+
 def _window(row: dict[str, Term], side: str) -> rules.Window | None:
-    keys = ("WindowStart", "WindowEnd", "StartLow", "StartHigh", "EndLow", "EndHigh")
-    values = [_v(row, side + k) for k in keys]
+    values = [_v(row, side + k) for k in _WINDOW_KEYS]
     if any(not isinstance(v, date) for v in values):
         return None
     return rules.Window(*values)
@@ -101,8 +103,7 @@ def _side(row: dict[str, Term], side: str) -> rules.HopSide:
 
 # every key `hop_changes_of` reads: the comparison tables turn only these codes into terms
 HOP_CHANGE_KEYS = ("quoted",) + tuple(side + key for side in ("relay", "source") for key in (
-    "Comparator", "Formulaic", "Quantity", "Band", "Low", "High", "Value", "Quote",
-    "WindowStart", "WindowEnd", "StartLow", "StartHigh", "EndLow", "EndHigh"))
+    "Comparator", "Formulaic", "Quantity", "Band", "Low", "High", "Value", "Quote") + _WINDOW_KEYS)
 
 STATES = {True: "changed", False: "unchanged", None: "not compared"}
 
