@@ -189,6 +189,18 @@ def test_compact_equals_trying_every_prefix(seed):
     assert [compact(i) for i in iris] == [plain_compact(i) for i in iris]
 
 
+def test_compacts_local_name_pattern_is_the_plain_character_test_at_every_code_point():
+    from claimkb.namespaces import _LOCAL
+
+    def plain(local: str) -> bool:
+        return bool(local) and all(c.isalnum() or c in "-_." for c in local) and not local.endswith(".")
+
+    differ = [hex(i) for i in range(sys.maxunicode + 1)
+              for local in (chr(i), "a" + chr(i), chr(i) + ".")
+              if bool(_LOCAL.fullmatch(local)) != plain(local)]
+    assert differ == []
+
+
 def test_every_namespace_ends_where_compact_cuts_an_iri():
     assert [ns for ns in PREFIXES.values() if not str(ns).endswith(("/", "#"))] == []
 
@@ -236,3 +248,17 @@ def test_flat_columns_are_flat_rows_by_column():
         flat = records.flat_rows()
         assert records.flat_columns() == {c: [r.get(c, "") for r in flat] for c in columns}
     assert Records(rows, ["value"]).flat_columns() == {"value": ["1.50", "", text_of(Decimal("-0"))]}  # exact
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_flat_columns_write_equal_values_of_different_text_apart(seed):
+    """A column is written once per distinct value only where equal values have one text: 1, True,
+    1.0, Decimal("1") and Decimal("1.0") are equal in Python and not in a table."""
+    rng = random.Random(seed)
+    pool = [1, True, 1.0, Decimal("1"), Decimal("1.0"), "1", None, 0, False, "", (), ("1",), 7, "x", -0, 2**70]
+    kinds = [[v for v in pool if type(v) in (int, str, type(None))], pool]
+    drawn = [rng.choice(kinds) for _ in range(5)]  # a column of plain values, or of anything
+    rows = [Row(*(rng.choice(values) for values in drawn)) for _ in range(60)]
+    records = Records(rows, ["claim", "value", "day", "parts", "count"])
+    flat = records.flat_rows()
+    assert records.flat_columns() == {c: [r.get(c, "") for r in flat] for c in records.columns}

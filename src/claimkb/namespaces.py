@@ -7,6 +7,7 @@ rdflib's `Namespace` does (use item access where the name is a `str` method: `DC
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 
@@ -88,6 +89,9 @@ PREFIXES: dict[str, str] = {
 _PREFIX_OF: dict[str, str] = {}
 for _prefix, _ns in PREFIXES.items():
     _PREFIX_OF.setdefault(str(_ns), _prefix)
+# a local name: letters and digits (str.isalnum's, which is what `\w` adds to "_"), "-", "_" and ".", not
+# ending with "." (tested against that definition over every code point)
+_LOCAL = re.compile(r"[\w.-]*[\w-]")
 
 
 @lru_cache(maxsize=1 << 16)  # a table repeats its quantities, claimants and documents on every row
@@ -97,15 +101,13 @@ def compact(iri: str) -> str:
     prefix = _PREFIX_OF.get(iri[:cut]) if cut else None
     if prefix:
         local = iri[cut:]
-        if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
+        if _LOCAL.fullmatch(local):
             return f"{prefix}:{local}"
     return iri
 
 
 def expand(value: str) -> str:
     """`claim:D01-c02` -> the full IRI, using the prefix map; `<...>` and full IRIs stay as they are."""
-    import re
-
     value = value.strip()
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]

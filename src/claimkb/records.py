@@ -61,7 +61,7 @@ def text_of(value: Any) -> str:
         return value
     if kind is int:
         return str(value)
-    if value is None:
+    if value is None or (kind is tuple and not value):  # () : the changes of most findings
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -76,6 +76,22 @@ def text_of(value: Any) -> str:
     if hasattr(value, "_fields"):
         return text_of(getattr(value, "label", None) or value[0])
     return str(value)
+
+
+_ONCE = frozenset({str, int, type(None)})  # values equal only when their text is: each written once
+
+
+def _cells(values: list[Any]) -> list[str]:
+    """`text_of` of each value. A column of texts, whole numbers and blanks (most columns of a table of
+    findings, with a few hundred distinct counts in tens of thousands of rows) is written once per distinct
+    value; other kinds one by one (Decimal("1.0") equals Decimal("1"), True equals 1)."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return values
+    if kinds <= _ONCE:
+        once = {v: text_of(v) for v in set(values)}
+        return list(map(once.__getitem__, values))
+    return [v if type(v) is str else text_of(v) for v in values]
 
 
 def plain(value: Any) -> Any:
@@ -162,8 +178,7 @@ class Records(Sequence[R], Generic[R]):
         columns = {}
         for c in self.columns:
             i = position.get(c)
-            columns[c] = ([""] * len(items) if i is None else
-                          [v if type(v) is str else text_of(v) for v in map(itemgetter(i), items)])
+            columns[c] = [""] * len(items) if i is None else _cells(list(map(itemgetter(i), items)))
         return columns
 
     def to_dataframe(self):

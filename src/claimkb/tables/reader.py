@@ -249,8 +249,13 @@ class Tables:
 
     def findings(self, quantity: str | None = None) -> list[Disagreement]:
         """The findings stored when the tables were built: all, or those about one measured quantity."""
-        return [Disagreement._make([tuple(v) if type(v) is list else v for v in row])
-                for row in self._finding_values(quantity)]
+        rows = self._finding_values(quantity)
+        # a row is `list(Disagreement)` as JSON (`assemble`, in a sealed file): its one tuple, the changed
+        # words, comes back a list
+        for row in rows:
+            if type(row[-1]) is list:
+                row[-1] = tuple(row[-1])
+        return list(map(Disagreement._make, rows))
 
 
 class FigureIndex:
