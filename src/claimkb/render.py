@@ -157,32 +157,39 @@ _NO_TEXT = frozenset({int, float, bool, type(None), Decimal, date, datetime})
 
 def for_people(value: Any) -> Any:
     """A record (nested NamedTuples) with every text escaped as `shown` escapes a cell, for the human
-    layouts: a newline in a claim's text cannot start a line that looks like one of the layout's own."""
-    cls = type(value)
-    if cls is str:
-        return value if value.isprintable() else _people_text(value)
-    if cls in _NO_TEXT:
+    layouts: a newline in a claim's text cannot start a line that looks like one of the layout's own.
+    A tuple met again (a popular trace's carriers share their comparisons' records) is walked once."""
+    done: dict[int, tuple[Any, Any]] = {}  # id of a tuple -> (the tuple, held so its id stays its own; its copy)
+
+    def of(value: Any) -> Any:
+        cls = type(value)
+        if cls is str:
+            return value if value.isprintable() else _people_text(value)
+        if cls in _NO_TEXT:
+            return value
+        if isinstance(value, str):  # a subclass of str: the same escapes, as a plain str
+            return _people_text(value)
+        if isinstance(value, tuple):
+            seen = done.get(id(value))
+            if seen is not None:
+                return seen[1]
+            for v in value:
+                kind = type(v)
+                if kind not in _NO_TEXT and (kind is not str or not v.isprintable()):
+                    break
+            else:
+                return value  # nothing in it to escape: the record itself (most of a trace's comparisons)
+            items = [v if type(v) in _NO_TEXT or (type(v) is str and v.isprintable()) else of(v) for v in value]
+            out = cls._make(items) if hasattr(value, "_fields") else tuple(items)  # a record: its own type
+            done[id(value)] = (value, out)
+            return out
+        if isinstance(value, list):
+            return [v if type(v) in _NO_TEXT or (type(v) is str and v.isprintable()) else of(v) for v in value]
+        if isinstance(value, dict):
+            return {k: of(v) for k, v in value.items()}
         return value
-    if isinstance(value, str):  # a subclass of str: the same escapes, as a plain str
-        return _people_text(value)
-    if isinstance(value, tuple):
-        for v in value:
-            kind = type(v)
-            if kind not in _NO_TEXT and (kind is not str or not v.isprintable()):
-                break
-        else:
-            return value  # nothing in it to escape: the record itself (most of a trace's comparisons)
-        items = [v if type(v) in _NO_TEXT or (type(v) is str and v.isprintable()) else for_people(v)
-                 for v in value]
-        if hasattr(value, "_fields"):  # a record: the same NamedTuple type
-            return cls._make(items)
-        return tuple(items)
-    if isinstance(value, list):
-        return [v if type(v) in _NO_TEXT or (type(v) is str and v.isprintable()) else for_people(v)
-                for v in value]
-    if isinstance(value, dict):
-        return {k: for_people(v) for k, v in value.items()}
-    return value
+
+    return of(value)
 
 
 _ID = re.compile(r"[a-z]+:[A-Za-z0-9_.-]+|https?://\S+")
