@@ -263,3 +263,22 @@ def test_flat_columns_write_equal_values_of_different_text_apart(seed):
     records = Records(rows, ["claim", "value", "day", "parts", "count"])
     flat = records.flat_rows()
     assert records.flat_columns() == {c: [r.get(c, "") for r in flat] for c in records.columns}
+
+
+def test_a_traces_shared_comparisons_are_written_as_each_claim_alone_would_be(kb):
+    """`trace_text` writes the lines of comparisons it met before once (by the records and their totals):
+    the same text as each claim written alone, with shared records, and with the same records under
+    other totals."""
+    from claimkb import views
+
+    trace = kb.trace("701650")
+    items = [item for item in trace.claims if item.compared]
+    assert items, "the bundled trace compares figures"
+    first = items[0]
+    other_totals = {relation: n + 1 for relation, n in first.totals.items()}
+    shared = (first, first._replace(claim=items[-1].claim), first._replace(totals=other_totals), *items)
+    trace = trace._replace(claims=shared)
+    alone = [views.traced_text(item, i) + "\n" for i, item in enumerate(shared, start=1)]
+    text = views.trace_text(trace, render.Options())
+    assert text == (views.trace_heading(trace) + "\n\n" + "".join(alone)).rstrip("\n") + "\n"
+    assert views.compared_lines(first.compared, other_totals) != views.compared_lines(first.compared, first.totals)

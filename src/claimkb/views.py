@@ -107,18 +107,28 @@ def verdict_lines(reviews: tuple[Verdict, ...], indent: str = "    ") -> str:
     return "".join(lines)
 
 
-def traced_text(item: TracedClaim, number: int | None) -> str:
+def traced_text(item: TracedClaim, number: int | None, written: dict | None = None) -> str:
+    """A traced claim's block. `written`: the comparisons' lines already written for this answer, by the
+    comparisons and their totals (a popular value's carriers share the records of their comparisons)."""
     claim = item.claim
     head = f"[{number}] " if number is not None else ""
     match = f"    match      {item.match}\n" if item.match else ""
+    if written is None:
+        compared = compared_lines(item.compared, item.totals)
+    else:
+        key = (id(item.compared), tuple(item.totals.items()))
+        hit = written.get(key)
+        if hit is None:  # the tuple is held beside its lines, so that its id is not reused
+            hit = written[key] = (item.compared, compared_lines(item.compared, item.totals))
+        compared = hit[1]
     return (f"{head}{compact(claim.claim)}  {claim.text}\n" + match + claim_lines(claim)
-            + chain_lines(item.chain, item.earliest) + compared_lines(item.compared, item.totals)
-            + verdict_lines(item.reviews))
+            + chain_lines(item.chain, item.earliest) + compared + verdict_lines(item.reviews))
 
 
 def trace_text(trace: Trace, options: Options) -> str:
     parts = [trace_heading(trace) + "\n\n"]
-    parts += [traced_text(item, i) + "\n" for i, item in enumerate(trace.claims, start=1)]
+    written: dict = {}
+    parts += [traced_text(item, i, written) + "\n" for i, item in enumerate(trace.claims, start=1)]
     return "".join(parts).rstrip("\n") + "\n"
 
 
