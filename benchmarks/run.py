@@ -592,6 +592,9 @@ def main() -> None:
         floor_ask(args.folder, args.corpus, args.question)
         return
     args.work.mkdir(parents=True, exist_ok=True)
+    from startup import compile_claimkb  # beside this script, on its path
+
+    compile_claimkb()  # every cold answer below starts from bytecode, as after `pip install`
     sizes = [int(s) for s in args.sizes.split(",")]
     engines = args.engines.split(",")
     results: dict = {"machine": machine(), "cap": args.cap, "load_cap": args.load_cap, "command": sys.argv,
