@@ -808,12 +808,16 @@ def targets(results: dict) -> str:
         (_verdict(peak / 2**30, 1.0) if peak else "not measured") + " |"
     start = results.get("startup")
     if start:
-        from startup import RDFLIB, TRACE  # beside this script, on its path
+        from startup import CLI_FLOOR, RDFLIB, TRACE  # beside this script, on its path
 
         lines.append(f"| cold `claimkb trace 701650` (bundled KB) < 0.7x `import rdflib` | "
                      f"{_seconds(start[TRACE]['median'])} | "
                      f"{_seconds(start[RDFLIB]['median'])} (import rdflib) | "
                      f"{start['ratio']:.2f}x | {_verdict(start['ratio'], 0.7)} |")
+        if CLI_FLOOR in start:  # results of runs before it was measured lack it
+            lines.append(f"| `import typer, pyoxigraph` alone, against the same `import rdflib` | "
+                         f"{_seconds(start[CLI_FLOOR]['median'])} | {_seconds(start[RDFLIB]['median'])} | "
+                         f"{start['floor_ratio']:.2f}x | the least a typer CLI pays |")
     for engine in ("server", "virtuoso"):
         size_s, run = largest(engine)
         floor_s = results["runs"].get(f"{size_s} floor") if size_s else None

@@ -1,7 +1,8 @@
 """Cold start of `claimkb trace 701650` against `python -c "import rdflib"`, side by side.
 
 Each run is a fresh process; the two commands alternate so that machine noise hits both alike.
-Prints the medians and their ratio (below 1.0: trace starts, answers and exits faster than rdflib imports).
+Prints the medians and their ratio (below 1.0: trace starts, answers and exits faster than rdflib imports),
+and the same ratio for `import typer, pyoxigraph`, the least a typer command line over the engine pays.
 `run.py` calls `measure` once per run and records it with the other results.
 
     python benchmarks/startup.py [RUNS]
@@ -19,6 +20,9 @@ from pathlib import Path
 
 TRACE = "claimkb trace 701650"
 RDFLIB = 'python -c "import rdflib"'
+# the least any typer command line over pyoxigraph pays before its own code: Python, typer (with click)
+# and the engine
+CLI_FLOOR = 'python -c "import typer, pyoxigraph"'
 
 
 def timed(command: list[str], env: dict | None = None) -> float:
@@ -50,6 +54,7 @@ def measure(runs: int = 30, cache: Path | None = None) -> dict:
     commands = {
         TRACE: [claimkb, "trace", "701650"],
         RDFLIB: [sys.executable, "-c", "import rdflib"],
+        CLI_FLOOR: [sys.executable, "-c", "import typer, pyoxigraph"],
         'python -c "pass"': [sys.executable, "-c", "pass"],
     }
     compile_claimkb()
@@ -61,6 +66,7 @@ def measure(runs: int = 30, cache: Path | None = None) -> dict:
             times[name].append(timed(command, env))
     out = {name: {"median": statistics.median(v), "min": min(v), "runs": runs} for name, v in times.items()}
     out["ratio"] = out[TRACE]["median"] / out[RDFLIB]["median"]
+    out["floor_ratio"] = out[CLI_FLOOR]["median"] / out[RDFLIB]["median"]
     return out
 
 
@@ -68,10 +74,11 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     measured = measure(runs)
     for name, values in measured.items():
-        if name != "ratio":
-            print(f"{name:<28} median {values['median'] * 1000:7.1f} ms   "
+        if not name.endswith("ratio"):
+            print(f"{name:<38} median {values['median'] * 1000:7.1f} ms   "
                   f"min {values['min'] * 1000:7.1f} ms   ({runs} runs)")
     print(f"ratio trace / import rdflib: {measured['ratio']:.2f}")
+    print(f"ratio import typer, pyoxigraph / import rdflib: {measured['floor_ratio']:.2f}")
 
 
 if __name__ == "__main__":
