@@ -183,3 +183,32 @@ def test_an_empty_graph_file_is_read_as_nothing_alike_and_validate_points_at_it(
     warned = [line for line in report.out.splitlines() if "holds no triples" in line]
     assert [w.split(",")[2].rsplit("/", 1)[1] for w in warned] == ["zz-empty.trig", "zz-prefixes.trig"]
     assert cli("validate", "--strict", "--kb", str(kb_copy)).code != 0
+
+
+def test_a_build_terminated_by_sigterm_keeps_nothing_and_says_so(disk, kb_copy):
+    """SIGTERM (a time cap, `kill`, a container stopping) ends a build as Ctrl-C does: the half-built
+    folder is removed, the process says so and exits 143. Without the handler it died on the spot and left
+    the `.building-*` folder (gigabytes at scale) until the next build under the same cache."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    lines = [f"<https://example.org/s{i}> <https://example.org/p> \"{i} {'x' * 40}\" ." for i in range(400_000)]
+    (kb_copy / "graphs" / "zz-big.trig").write_text(
+        "<https://example.org/g> {\n" + "\n".join(lines) + "\n}\n", encoding="utf-8")
+    env = dict(os.environ, CLAIMKB_STORE_MODE="disk", CLAIMKB_CACHE=str(disk))
+    process = subprocess.Popen([sys.executable, "-m", "claimkb", "who", "--kb", str(kb_copy)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    building = disk / "stores"
+    deadline = time.monotonic() + 60
+    while not (building.is_dir() and any(p.name.startswith(".building") for p in building.iterdir())):
+        assert process.poll() is None, "the build ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    time.sleep(0.3)  # inside the build, loader and reader both running
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 143, err
+    assert "terminated (SIGTERM)" in err and "Traceback" not in err
+    assert list(building.iterdir()) == []

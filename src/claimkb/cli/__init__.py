@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from typing import Annotated
 
@@ -57,6 +58,15 @@ def _fail(message: str, hint: str | None, code: int) -> int:
     return code
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like Ctrl-C's KeyboardInterrupt: a store being built is stopped
+    and its folder removed on the way out, instead of the process dying with it half-written."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and turn every expected failure into `Error:`/`Hint:` and an exit code."""
     command = typer.main.get_command(app)
@@ -64,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         # one command, then exit: at the collector's default threshold it walks an answer's records (acyclic
         # NamedTuples, hundreds of thousands in a popular trace) again and again while they are being made
         gc.set_threshold(200_000, 30, 30)
+        signal.signal(signal.SIGTERM, _terminated)
         for stream in (sys.stdout, sys.stderr):
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="replace")
@@ -86,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         return _exit(_fail(exc.format_message(), hint, 2), argv)
     except click.exceptions.Abort:
         return _exit(_fail("interrupted", None, 130), argv)
+    except Terminated:
+        return _exit(_fail("terminated (SIGTERM)", None, 143), argv)
     except BrokenPipeError:
         return _exit(0, argv)
     code = result if isinstance(result, int) else 0
