@@ -174,3 +174,30 @@ def test_an_import_into_a_read_only_kb_is_an_error_naming_the_folder(cli, kb_cop
         f"Error: cannot write to the knowledge base {kb_copy.resolve()}: Read-only file system",
         "Hint: make a writable working copy with `claimkb init DIR` and use --kb DIR, or fix the folder's permissions"]
     assert snapshot(kb_copy) == before
+
+
+def test_an_interrupt_after_the_commit_point_keeps_the_commit(kb_copy, monkeypatch):
+    """Ctrl-C or SIGTERM (both raised in the main thread) landing after the journal is in place: the
+    commit stands, as after a kill there. Readers already see it through the journal; deleting the
+    temporaries then would take back a commit that readers had been shown."""
+    import pytest
+
+    from claimkb import kbfiles
+
+    target = kb_copy / "graphs" / "zz-new.trig"
+    data = b"<https://example.org/g> { <https://example.org/s> <https://example.org/p> \"1\" . }\n"
+    real_fsync = kbfiles._fsync_dir
+
+    def interrupted(folder):
+        real_fsync(folder)
+        if (kb_copy / JOURNAL_NAME).exists():
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(kbfiles, "_fsync_dir", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        kbfiles.commit(kb_copy, [(target, data, None)])
+    monkeypatch.setattr(kbfiles, "_fsync_dir", real_fsync)
+    sources, _state = kbfiles.graph_sources(kb_copy)
+    assert dict(sources)["zz-new.trig"].read_bytes() == data  # what a reader reads now
+    assert kbfiles.recover(kb_copy) == "rolled forward"
+    assert target.read_bytes() == data and not (kb_copy / JOURNAL_NAME).exists()

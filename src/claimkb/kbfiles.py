@@ -315,6 +315,7 @@ def commit(kb_dir: Path, files: list[tuple[Path, bytes, Callable[[bytes], None] 
     kb_dir = kb_dir.resolve()
     files = [(inside(kb_dir, path), data, check) for path, data, check in files]
     temporaries: list[tuple[Path, Path]] = []
+    committed = False
     try:
         for path, data, check in files:
             temporaries.append((_write_tmp(path, data, check), path))
@@ -330,11 +331,16 @@ def commit(kb_dir: Path, files: list[tuple[Path, bytes, Callable[[bytes], None] 
             with contextlib.suppress(FileNotFoundError):
                 journal.unlink()
             raise _os_error(exc, kb_dir / JOURNAL_NAME) from None
+        committed = True
         _fsync_dir(kb_dir)
     except BaseException:
-        for tmp, _final in temporaries:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+        # before the commit point, nothing happened: the temporaries go. After it (Ctrl-C or SIGTERM
+        # landing here), the commit stands: readers already see it through the journal, and the next
+        # writer's `recover` moves the temporaries into place
+        if not committed:
+            for tmp, _final in temporaries:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
         raise
     _pause()
     recover(kb_dir)
