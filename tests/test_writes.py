@@ -201,3 +201,48 @@ def test_an_interrupt_after_the_commit_point_keeps_the_commit(kb_copy, monkeypat
     assert dict(sources)["zz-new.trig"].read_bytes() == data  # what a reader reads now
     assert kbfiles.recover(kb_copy) == "rolled forward"
     assert target.read_bytes() == data and not (kb_copy / JOURNAL_NAME).exists()
+
+
+def test_an_interrupt_between_the_journal_rename_and_the_next_line_keeps_the_commit(kb_copy, monkeypatch):
+    """The commit point is the journal's rename itself: a signal handled on the very next bytecode still
+    finds the commit standing (the state is read from the disk, not from a flag set after the rename)."""
+    import pytest
+
+    from claimkb import kbfiles
+
+    target = kb_copy / "graphs" / "zz-new.trig"
+    data = b"<https://example.org/g> { <https://example.org/s> <https://example.org/p> \"2\" . }\n"
+    real_replace = os.replace
+
+    def replace_then_interrupt(src, dst, *args, **kwargs):
+        real_replace(src, dst, *args, **kwargs)
+        if str(dst).endswith(JOURNAL_NAME):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(kbfiles.os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        kbfiles.commit(kb_copy, [(target, data, None)])
+    monkeypatch.setattr(kbfiles.os, "replace", real_replace)
+    assert kbfiles.recover(kb_copy) == "rolled forward" and target.read_bytes() == data
+
+
+def test_an_interrupt_before_the_commit_point_leaves_no_temporary_at_all(kb_copy, monkeypatch):
+    """Interrupted while the journal is written but not yet in place: nothing changes, and neither the
+    graph temporaries nor the journal's own temporary stay behind."""
+    import pytest
+
+    from claimkb import kbfiles
+
+    before = {p: p.read_bytes() for p in (kb_copy / "graphs").glob("*.trig")}
+    calls = []
+
+    def pause():
+        calls.append(1)
+        if len(calls) == 2:  # the pause after the journal's temporary is written
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(kbfiles, "_pause", pause)
+    with pytest.raises(KeyboardInterrupt):
+        kbfiles.commit(kb_copy, [(kb_copy / "graphs" / "zz-new.trig", b"# new\n", None)])
+    assert list(kb_copy.rglob(TMP_PREFIX + "*")) == [] and not (kb_copy / JOURNAL_NAME).exists()
+    assert {p: p.read_bytes() for p in (kb_copy / "graphs").glob("*.trig")} == before

@@ -315,7 +315,7 @@ def commit(kb_dir: Path, files: list[tuple[Path, bytes, Callable[[bytes], None] 
     kb_dir = kb_dir.resolve()
     files = [(inside(kb_dir, path), data, check) for path, data, check in files]
     temporaries: list[tuple[Path, Path]] = []
-    committed = False
+    journal: Path | None = None
     try:
         for path, data, check in files:
             temporaries.append((_write_tmp(path, data, check), path))
@@ -331,14 +331,15 @@ def commit(kb_dir: Path, files: list[tuple[Path, bytes, Callable[[bytes], None] 
             with contextlib.suppress(FileNotFoundError):
                 journal.unlink()
             raise _os_error(exc, kb_dir / JOURNAL_NAME) from None
-        committed = True
         _fsync_dir(kb_dir)
     except BaseException:
-        # before the commit point, nothing happened: the temporaries go. After it (Ctrl-C or SIGTERM
-        # landing here), the commit stands: readers already see it through the journal, and the next
-        # writer's `recover` moves the temporaries into place
-        if not committed:
-            for tmp, _final in temporaries:
+        # Before the commit point nothing happened: the temporaries and the journal's own go. After it
+        # (Ctrl-C or SIGTERM landing here), the commit stands: readers already see it through the
+        # journal, and the next writer's `recover` moves the temporaries into place. Whether the journal
+        # is in place is read from the disk, not from a flag set after `os.replace` (a signal can land
+        # between the two); the writer lock's `recover` removed any older journal before this commit.
+        if not (kb_dir / JOURNAL_NAME).exists():
+            for tmp in [t for t, _final in temporaries] + ([journal] if journal is not None else []):
                 with contextlib.suppress(FileNotFoundError):
                     tmp.unlink()
         raise
