@@ -113,14 +113,12 @@ def traced_text(item: TracedClaim, number: int | None, written: dict | None = No
     claim = item.claim
     head = f"[{number}] " if number is not None else ""
     match = f"    match      {item.match}\n" if item.match else ""
-    if written is None:
-        compared = compared_lines(item.compared, item.totals)
-    else:
-        key = (id(item.compared), tuple(item.totals.items()))
-        hit = written.get(key)
-        if hit is None:  # the tuple is held beside its lines, so that its id is not reused
-            hit = written[key] = (item.compared, compared_lines(item.compared, item.totals))
-        compared = hit[1]
+    written = {} if written is None else written
+    key = (id(item.compared), tuple(item.totals.items()))
+    hit = written.get(key)
+    if hit is None:  # the tuple is held beside its lines, so that its id is not reused
+        hit = written[key] = (item.compared, compared_lines(item.compared, item.totals))
+    compared = hit[1]
     return (f"{head}{compact(claim.claim)}  {claim.text}\n" + match + claim_lines(claim)
             + chain_lines(item.chain, item.earliest) + compared + verdict_lines(item.reviews))
 
