@@ -71,8 +71,7 @@ def test_a_check_reports_a_broken_chain(tmp_path):
 
     from claimkb.backends.local import LocalBackend
 
-    backend = LocalBackend.__new__(LocalBackend)
-    backend.store = Store()
+    backend = LocalBackend.over(Store())
     backend.store.update("""
         PREFIX prov: <http://www.w3.org/ns/prov#>
         INSERT DATA { GRAPH <urn:g> { <urn:a> prov:wasDerivedFrom <urn:b> . <urn:b> prov:wasDerivedFrom <urn:a> } }""")
@@ -134,8 +133,7 @@ def test_claims_without_a_claimant_are_counted_not_dropped():
 
     from claimkb.backends.local import LocalBackend
 
-    backend = LocalBackend.__new__(LocalBackend)
-    backend.store = Store()
+    backend = LocalBackend.over(Store())
     backend.store.update("""
         PREFIX schema: <http://schema.org/>
         INSERT DATA { GRAPH <urn:g> {

@@ -212,3 +212,38 @@ def test_a_build_terminated_by_sigterm_keeps_nothing_and_says_so(disk, kb_copy):
     assert process.returncode == 143, err
     assert "terminated (SIGTERM)" in err and "Traceback" not in err
     assert list(building.iterdir()) == []
+
+
+def test_what_the_tables_answer_never_opens_the_store(cli, disk, monkeypatch):
+    """trace, who and `disagreements --quantity` (of a quantity with findings) read the comparison tables
+    only: the store beside them is opened when a query first needs it (the whole `disagreements` reads the
+    quotations and curated contradictions from it; `timeline` its claims), never before."""
+    from claimkb.backends import persistent
+
+    opened = []
+    real = persistent.open_read_only
+    monkeypatch.setattr(persistent, "open_read_only", lambda folder: opened.append(folder) or real(folder))
+    assert cli("who").code == 0  # builds the store
+    for args in (["trace", "701650"], ["who"], ["who", "Ministry of Defence of Ukraine"],
+                 ["disagreements", "--quantity", "qk:ru-casualties-daily-mean-month"]):
+        run = cli(*args)
+        assert run.code == 0, (args, run.err)
+    assert opened == []
+    for args in (["disagreements"], ["timeline"]):
+        assert cli(*args).code == 0
+    assert len(opened) == 2 and all(folder.parent == disk / "stores" for folder in opened)
+
+
+def test_a_store_that_cannot_be_opened_is_a_clear_error_when_first_needed(cli, disk):
+    import shutil
+
+    assert cli("who").code == 0
+    (folder,) = [disk / "stores" / name for name in stores(disk)]
+    for part in folder.iterdir():  # the store's own files gone, its completion mark and tables kept
+        if part.name.startswith(("CURRENT", "MANIFEST", "OPTIONS")):
+            part.unlink()
+    assert cli("who").code == 0  # answered by the tables
+    run = cli("timeline")
+    assert run.code != 0 and "cannot open the store in" in run.err and "Traceback" not in run.err
+    assert "CLAIMKB_CACHE" in run.err
+    shutil.rmtree(folder)

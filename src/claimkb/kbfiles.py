@@ -32,7 +32,7 @@ TMP_PREFIX = ".claimkb-tmp-"
 MAX_GRAPH_BYTES = 1 << 30  # one graph file; the bundled ones are a few hundred KB
 
 
-def checked_graph(kb_dir: Path, path: Path) -> Path:
+def checked_graph(kb_dir: Path, path: Path, roots: set[Path] | None = None) -> Path:
     """`path`, refused unless it is a regular file inside the knowledge base no larger than MAX_GRAPH_BYTES:
     a FIFO would hang every read, a link to /dev/zero would fill the memory, a link out of the KB would
     read someone else's file. A file that is gone is returned as it is (a commit moved it: read again)."""
@@ -47,7 +47,8 @@ def checked_graph(kb_dir: Path, path: Path) -> Path:
     except (OSError, RuntimeError) as exc:  # a link loop, no permission
         raise KbError(f"{path}: cannot read the graph file: {getattr(exc, 'strerror', None) or exc}",
                       hint=hint) from None
-    roots = {kb_dir.resolve(), (kb_dir / "graphs").resolve()}  # graphs/ itself may be a link (writes refuse it)
+    if roots is None:
+        roots = graph_roots(kb_dir)
     if not roots & set(target.parents):
         raise KbError(f"{path}: a symbolic link to {target}, outside the knowledge base", hint=hint)
     if not stat.S_ISREG(info.st_mode):
@@ -58,9 +59,15 @@ def checked_graph(kb_dir: Path, path: Path) -> Path:
     return path
 
 
+def graph_roots(kb_dir: Path) -> set[Path]:
+    """Where a graph file may lie: the knowledge base or its graphs/ (which may be a link; writes refuse it)."""
+    return {kb_dir.resolve(), (kb_dir / "graphs").resolve()}
+
+
 def graph_files(kb_dir: Path) -> list[Path]:
     """The `graphs/*.trig` files of `kb_dir` in name order, each checked by `checked_graph`."""
-    return [checked_graph(kb_dir, p) for p in sorted((kb_dir / "graphs").glob("*.trig"))]
+    roots = graph_roots(kb_dir)
+    return [checked_graph(kb_dir, p, roots) for p in sorted((kb_dir / "graphs").glob("*.trig"))]
 
 
 def _pause() -> None:

@@ -23,6 +23,7 @@ from ..namespaces import ONTOLOGY_GRAPH
 from ..results import ResultTable, Term
 
 DISK_ABOVE = 5_000_000
+REBUILD = "delete the cache folder (CLAIMKB_CACHE) and run again"
 Progress = Callable[[str, int, int], None]
 
 
@@ -34,30 +35,30 @@ def _mode() -> str:
 
 
 def load_store(kb_dir: Path, ontology: Path | None,
-               progress: Progress | None = None) -> tuple[ox.Store, Path | None]:
-    """The store over the knowledge base's graph files as of one commit and the ontology, and the folder
-    of its comparison tables (a persistent store only)."""
+               progress: Progress | None = None) -> ox.Store | Path:
+    """The store over the knowledge base's graph files as of one commit and the ontology, parsed into
+    memory; or, for a persistent store, its folder (built first when there is none), which holds the
+    store and its comparison tables."""
     sources, state = graph_sources(kb_dir)
     if not sources and not (kb_dir / "graphs").is_dir():
         raise KbError(f"no knowledge base files in {kb_dir / 'graphs'}",
                       hint="point --kb at a folder with graphs/*.trig, or make one with `claimkb init DIR`")
     mode = _mode()
     if mode == "disk" or (mode == "auto" and sum(p.stat().st_size for _, p in sources) > DISK_ABOVE):
-        from .persistent import open_store
+        from .persistent import store_folder
 
         for _ in range(20):
             try:
-                store, _folder = open_store(sources, ontology, progress)
+                folder: Path | None = store_folder(sources, ontology, progress)
             except FileNotFoundError:  # a commit moved a file while the store was built: build again
-                store = None
+                folder = None
             except SyntaxError as exc:
                 raise InputError(f"not valid RDF: {exc}", hint="fix the file, or rebuild it from its sheet "
                                  "with `claimkb import`") from None
             except (OSError, ValueError, RuntimeError) as exc:
-                raise KbError(f"cannot open or build the store: {exc}",
-                              hint="delete the cache folder (CLAIMKB_CACHE) and run again") from None
-            if store is not None and unchanged_since(kb_dir, state):
-                return store, _folder
+                raise KbError(f"cannot open or build the store: {exc}", hint=REBUILD) from None
+            if folder is not None and unchanged_since(kb_dir, state):
+                return folder
             sources, state = graph_sources(kb_dir)
         raise KbError(f"{kb_dir} kept changing while it was read", hint="run the command again when the writes stop")
     store = ox.Store()
@@ -65,7 +66,7 @@ def load_store(kb_dir: Path, ontology: Path | None,
         _load(store, data, kb_dir / "graphs" / name, ox.RdfFormat.TRIG, None)
     if ontology is not None and ontology.is_file():
         _load(store, ontology.read_bytes(), ontology, ox.RdfFormat.TURTLE, ox.NamedNode(ONTOLOGY_GRAPH))
-    return store, None
+    return store
 
 
 def _load(store: ox.Store, data: bytes, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode | None) -> None:
@@ -98,13 +99,38 @@ class LocalBackend:
 
     def __init__(self, kb_dir: Path, ontology: Path | None = None, progress: Progress | None = None) -> None:
         self.kb_dir = kb_dir
-        self.store, folder = load_store(kb_dir, ontology, progress)
+        loaded = load_store(kb_dir, ontology, progress)
         self.tables = None  # the comparison tables of a persistent store (see tables.py)
-        if folder is not None:
+        self._store: ox.Store | None = None
+        self._folder: Path | None = None
+        if isinstance(loaded, Path):
             from ..tables import Tables
 
-            if Tables.available(folder):
-                self.tables = Tables(folder)
+            self._folder = loaded
+            if Tables.available(loaded):
+                self.tables = Tables(loaded)
+        else:
+            self._store = loaded
+
+    @classmethod
+    def over(cls, store: ox.Store, kb_dir: Path = Path(".")) -> LocalBackend:
+        """A backend over a store made elsewhere (a test's, a tool's), without the knowledge base's files."""
+        backend = cls.__new__(cls)
+        backend.kb_dir, backend.tables, backend._store, backend._folder = kb_dir, None, store, None
+        return backend
+
+    @property
+    def store(self) -> ox.Store:
+        """The store; a persistent one is opened when first asked for (what the tables answer never is)."""
+        if self._store is None:
+            from .persistent import open_read_only
+
+            assert self._folder is not None
+            try:
+                self._store = open_read_only(self._folder)
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise KbError(f"cannot open the store in {self._folder}: {exc}", hint=REBUILD) from None
+        return self._store
 
     def select(self, query_text: str) -> ResultTable:
         """Run a catalogue SELECT (text claimkb wrote, with parameters bound as terms)."""

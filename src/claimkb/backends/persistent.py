@@ -82,10 +82,11 @@ def fingerprint(sources: list[tuple[str, Path]], root: Path) -> str:
     return digest.hexdigest()
 
 
-def open_store(graph_files: list[tuple[str, Path]], ontology: Path | None,
-               progress: Progress | None = None) -> tuple[ox.Store, Path]:
-    """The read-only store for exactly these sources (name, path to read), building it first when there
-    is none, and its folder."""
+def store_folder(graph_files: list[tuple[str, Path]], ontology: Path | None,
+                 progress: Progress | None = None) -> Path:
+    """The folder of the store for exactly these sources (name, path to read), built first when there is
+    none. The store is opened by its reader (`open_read_only`) when a query first needs it: a command the
+    comparison tables beside it answer never opens it."""
     sources = [(f"graphs/{name}", p) for name, p in graph_files]
     if ontology is not None and ontology.is_file():
         sources.append(("ontology", ontology))
@@ -94,7 +95,11 @@ def open_store(graph_files: list[tuple[str, Path]], ontology: Path | None,
     folder = root / "stores" / name
     if not (folder / COMPLETE).is_file():
         _build(folder, sources, root, progress)
-    return ox.Store.read_only(str(folder)), folder
+    return folder
+
+
+def open_read_only(folder: Path) -> ox.Store:
+    return ox.Store.read_only(str(folder))
 
 
 def _build(folder: Path, sources: list[tuple[str, Path]], root: Path, progress: Progress | None) -> None:

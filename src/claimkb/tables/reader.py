@@ -116,7 +116,7 @@ class Tables:
 
     def _reviewed(self, claims: list[str]) -> bool:
         """Whether any of these claims has a review."""
-        return any(self.db.execute("SELECT 1 FROM reviewed WHERE claim = ?", (c,)).fetchone() for c in claims)
+        return any(True for _ in self._each("SELECT 1 FROM reviewed WHERE claim IN", claims))
 
     def _values(self, value: str) -> list[tuple[str, str]]:
         """(claim, property) of every figure whose value or bound is this canonical decimal."""
