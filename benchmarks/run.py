@@ -460,6 +460,8 @@ def worker(engine: str, corpus: Path, work: Path, skip: list[str], cap: float, r
                 emit(question=question, timeout=cap)
                 continue
             emit(question=question, cold=cold, warm=statistics.median(warm), rows=count)
+        if engine == "embedded" and "dis-q" not in skip:
+            emit(print_floor=measure_print_floor(claimkb, corpus, work / f"cache-{corpus.name}", manifest, env, cap))
     finally:
         if server is not None:
             extra_peak = max(extra_peak, _vm_hwm(server.pid))
@@ -484,6 +486,24 @@ def _vm_hwm(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+# -- the printing floor: the least Python that prints `disagreements --quantity`'s table ------------
+
+
+def measure_print_floor(claimkb: list[str], corpus: Path, cache: Path, manifest: dict, env: dict,
+                        cap: float) -> dict | None:
+    """The printing floor's cold time (median of three fresh processes) and whether it printed claimkb's
+    bytes; None when the store has no tables."""
+    found = sorted((cache / "stores").glob("*/tables.sqlite"))
+    if not found:
+        return None
+    floor_args = [sys.executable, str(HERE / "print_floor.py"), str(found[0]), manifest["quantity"]]
+    mine = subprocess.run(claimkb + cli_args("dis-q", manifest) + ["--kb", str(corpus)], env=env,
+                          capture_output=True, timeout=cap).stdout
+    theirs = subprocess.run(floor_args, capture_output=True, timeout=cap).stdout
+    runs = [timed_child(floor_args, timeout=cap)[0] for _ in range(3)]
+    return {"cold": statistics.median(runs), "same": mine == theirs, "bytes": len(mine)}
 
 
 # -- the runner ----------------------------------------------------------------------------------
@@ -791,6 +811,11 @@ def targets(results: dict) -> str:
     row("who CLAIMANT, < 30 ms", "who", "warm", 0.030)
     for kind in ("warm", "cold"):
         row("disagreements --quantity Q, < 300 ms", "dis-q", kind, 0.300)
+    printed = (embedded or {}).get("print_floor")
+    if printed:
+        lines.append(f"| the same table printed from the same stored findings by the least Python "
+                     f"(`print_floor.py`{'' if printed['same'] else ', NOT the same bytes'}) | "
+                     f"{_seconds(printed['cold'])} | | | the least a Python command pays |")
     for kind in ("warm", "cold"):
         row("full disagreements, < 3 s", "dis", kind, 3.0)
     build, base = (embedded or {}).get("load"), (floor or {}).get("load")
