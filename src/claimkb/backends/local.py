@@ -1,7 +1,9 @@
 """The embedded store: pyoxigraph, loaded from `kb/graphs/*.trig` and the ontology.
 
-A small knowledge base is parsed into memory on each run (faster than opening a store on disk); a large
-one is built once into a persistent store that later runs reopen (see `persistent.py`).
+A small knowledge base is parsed into memory on each run (nothing to build again after each change); a
+large one is built once into a persistent store that later runs reopen (see `persistent.py`): the
+comparison tables beside it answer most questions, and the store itself is opened when a query first
+needs it.
 `CLAIMKB_STORE_MODE=memory|disk|auto` overrides the choice (auto: disk above DISK_ABOVE bytes of sources).
 The files are read as of one commit (`kbfiles`): nothing here writes to the knowledge base.
 
