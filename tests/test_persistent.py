@@ -247,3 +247,37 @@ def test_a_store_that_cannot_be_opened_is_a_clear_error_when_first_needed(cli, d
     assert run.code != 0 and "cannot open the store in" in run.err and "Traceback" not in run.err
     assert "CLAIMKB_CACHE" in run.err
     shutil.rmtree(folder)
+
+
+def test_a_store_a_reader_holds_is_kept_when_older_stores_are_collected(disk, kb_copy):
+    """Older stores are removed after a build (`_collect`), but never one a reader holds: an open knowledge
+    base opens its store when a query first needs it, which may be long after it was opened."""
+    import gc
+
+    import claimkb
+    from claimkb.backends.persistent import _collect
+
+    kb = claimkb.open(kb_copy)
+    assert len(kb.who()) > 0  # answered by the tables; the store itself not yet opened
+    (folder,) = [disk / "stores" / name for name in stores(disk)]
+    _collect(disk / "stores", keep=disk / "none", limit=0)  # as a build of eight newer stores would
+    assert folder.is_dir()
+    assert len(kb.timeline()) > 0  # opens the store now
+    del kb
+    gc.collect()
+    _collect(disk / "stores", keep=disk / "none", limit=0)
+    assert not folder.exists()
+
+
+def test_a_store_removed_by_hand_after_opening_says_so(disk, kb_copy):
+    import shutil
+
+    import claimkb
+
+    kb = claimkb.open(kb_copy)
+    (folder,) = [disk / "stores" / name for name in stores(disk)]
+    shutil.rmtree(folder)
+    with pytest.raises(claimkb.KbError) as caught:
+        kb.timeline()
+    assert "was removed after the knowledge base was opened" in str(caught.value)
+    assert "open the knowledge base again" in caught.value.hint

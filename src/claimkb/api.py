@@ -319,11 +319,10 @@ class KnowledgeBase:
             from .kbfiles import write_atomic_stream
 
             return write_atomic_stream(Path(output), self.export_tables)
-        store = self.local_store()  # a server's entries are exported by the server's own tools
-        tables = getattr(self.session.backend, "tables", None)
-        if tables is not None:
-            return write_nquads(tables, output)
-        with tables_of_store(store) as made:
+        backend = self._local()  # a server's entries are exported by the server's own tools
+        if backend.tables is not None:  # a persistent store's own tables: the store is not opened
+            return write_nquads(backend.tables, output)
+        with tables_of_store(backend.store) as made:
             return write_nquads(made, output)
 
     def push(self, endpoint: str, *, store: str | None = None, timeout: float = 30.0, prune: bool = False):
@@ -345,13 +344,16 @@ class KnowledgeBase:
 
     def local_store(self):
         """The embedded store (pyoxigraph) of a local knowledge base."""
+        return self._local().store
+
+    def _local(self):
         from .backends.local import LocalBackend
 
         backend = self.session.backend
         if not isinstance(backend, LocalBackend):
             raise UsageError("this needs a local knowledge base, not an endpoint",
                              hint="drop --endpoint (or CLAIMKB_ENDPOINT)")
-        return backend.store
+        return backend
 
 
 __all__ = ["KnowledgeBase", "KbError", "init", "locate", "open", "recover"]

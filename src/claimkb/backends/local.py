@@ -14,8 +14,10 @@ union default graph does, so the same `.rq` files run on both.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -23,6 +25,9 @@ from ..errors import InputError, KbError
 from ..kbfiles import graph_sources, snapshot, unchanged_since, unreadable
 from ..namespaces import ONTOLOGY_GRAPH
 from ..results import ResultTable, Term
+
+if TYPE_CHECKING:
+    from .persistent import Held
 
 DISK_ABOVE = 5_000_000
 REBUILD = "delete the cache folder (CLAIMKB_CACHE) and run again"
@@ -36,11 +41,10 @@ def _mode() -> str:
     return mode
 
 
-def load_store(kb_dir: Path, ontology: Path | None,
-               progress: Progress | None = None) -> ox.Store | Path:
+def load_store(kb_dir: Path, ontology: Path | None, progress: Progress | None = None) -> ox.Store | Held:
     """The store over the knowledge base's graph files as of one commit and the ontology, parsed into
-    memory; or, for a persistent store, its folder (built first when there is none), which holds the
-    store and its comparison tables."""
+    memory; or, for a persistent store, its folder (built first when there is none, and held: see
+    `persistent.Held`), which holds the store and its comparison tables."""
     sources, state = graph_sources(kb_dir)
     if not sources and not (kb_dir / "graphs").is_dir():
         raise KbError(f"no knowledge base files in {kb_dir / 'graphs'}",
@@ -51,9 +55,9 @@ def load_store(kb_dir: Path, ontology: Path | None,
 
         for _ in range(20):
             try:
-                folder: Path | None = store_folder(sources, ontology, progress)
-            except FileNotFoundError:  # a commit moved a file while the store was built: build again
-                folder = None
+                folder: Held | None = store_folder(sources, ontology, progress)
+            except FileNotFoundError:  # a commit moved a file while the store was built, or a newer build
+                folder = None  # removed the store before it was held: build again
             except SyntaxError as exc:
                 raise InputError(f"not valid RDF: {exc}", hint="fix the file, or rebuild it from its sheet "
                                  "with `claimkb import`") from None
@@ -104,35 +108,46 @@ class LocalBackend:
         loaded = load_store(kb_dir, ontology, progress)
         self.tables = None  # the comparison tables of a persistent store (see tables.py)
         self._store: ox.Store | None = None
-        self._folder: Path | None = None
-        if isinstance(loaded, Path):
+        self._held: Held | None = None
+        self._opening = threading.Lock()
+        if isinstance(loaded, ox.Store):
+            self._store = loaded
+        else:
             from ..tables import Tables
 
-            self._folder = loaded
-            if Tables.available(loaded):
-                self.tables = Tables(loaded)
-        else:
-            self._store = loaded
+            self._held = loaded
+            if Tables.available(loaded.folder):
+                self.tables = Tables(loaded.folder)
 
     @classmethod
     def over(cls, store: ox.Store, kb_dir: Path = Path(".")) -> LocalBackend:
         """A backend over a store made elsewhere (a test's, a tool's), without the knowledge base's files."""
         backend = cls.__new__(cls)
-        backend.kb_dir, backend.tables, backend._store, backend._folder = kb_dir, None, store, None
+        backend.kb_dir, backend.tables, backend._store, backend._held = kb_dir, None, store, None
+        backend._opening = threading.Lock()
         return backend
 
     @property
     def store(self) -> ox.Store:
         """The store; a persistent one is opened when first asked for (what the tables answer never is)."""
         if self._store is None:
-            from .persistent import open_read_only
-
-            assert self._folder is not None
-            try:
-                self._store = open_read_only(self._folder)
-            except (OSError, ValueError, RuntimeError) as exc:
-                raise KbError(f"cannot open the store in {self._folder}: {exc}", hint=REBUILD) from None
+            with self._opening:  # threads asking at once open it once
+                if self._store is None:
+                    self._store = self._open()
         return self._store
+
+    def _open(self) -> ox.Store:
+        from .persistent import open_read_only
+
+        assert self._held is not None
+        folder = self._held.folder
+        if self._held.gone():
+            raise KbError(f"the store in {folder} was removed after the knowledge base was opened",
+                          hint="open the knowledge base again (run the command again)")
+        try:
+            return open_read_only(folder)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise KbError(f"cannot open the store in {folder}: {exc}", hint=REBUILD) from None
 
     def select(self, query_text: str) -> ResultTable:
         """Run a catalogue SELECT (text claimkb wrote, with parameters bound as terms)."""

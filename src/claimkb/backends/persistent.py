@@ -33,6 +33,7 @@ from ..namespaces import ONTOLOGY_GRAPH
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 COMPLETE = "claimkb-store.json"
+READERS = "readers.lock"  # readers hold it shared; `_collect` removes a folder only when it gets it exclusively
 STORE_FORMAT = 6  # 5: with the tables of tables/ (catalogue answers, figures, findings); 6: reviewed claims
 
 
@@ -82,11 +83,41 @@ def fingerprint(sources: list[tuple[str, Path]], root: Path) -> str:
     return digest.hexdigest()
 
 
+class Held:
+    """A store folder with a shared lock on its `readers.lock`, held while this object lives: `_collect`
+    removes no folder a reader holds, so the store and the tables beside it, opened when first needed,
+    are still there then (a folder removed by hand is not protected)."""
+
+    def __init__(self, folder: Path, handle) -> None:
+        self.folder = folder
+        self.handle = handle  # the open lock file (None where it cannot be made: a read-only cache)
+
+    def gone(self) -> bool:
+        return not (self.folder / COMPLETE).is_file()
+
+
+def _lock_file(folder: Path):
+    """The folder's `readers.lock`, opened (made when missing); None where it cannot be made."""
+    path = folder / READERS
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        try:
+            fd = os.open(path, flags | os.O_CREAT, 0o644)
+        except FileNotFoundError:
+            raise  # the folder itself is gone
+        except OSError:
+            return None
+    return os.fdopen(fd, "rb")
+
+
 def store_folder(graph_files: list[tuple[str, Path]], ontology: Path | None,
-                 progress: Progress | None = None) -> Path:
+                 progress: Progress | None = None) -> Held:
     """The folder of the store for exactly these sources (name, path to read), built first when there is
-    none. The store is opened by its reader (`open_read_only`) when a query first needs it: a command the
-    comparison tables beside it answer never opens it."""
+    none, held for the caller. The store is opened by its reader (`open_read_only`) when a query first
+    needs it: a command the comparison tables beside it answer never opens it. FileNotFoundError when the
+    folder was removed before it could be held (build again)."""
     sources = [(f"graphs/{name}", p) for name, p in graph_files]
     if ontology is not None and ontology.is_file():
         sources.append(("ontology", ontology))
@@ -95,7 +126,13 @@ def store_folder(graph_files: list[tuple[str, Path]], ontology: Path | None,
     folder = root / "stores" / name
     if not (folder / COMPLETE).is_file():
         _build(folder, sources, root, progress)
-    return folder
+    handle = _lock_file(folder)
+    if handle is not None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)  # waits while `_collect` removes it
+    held = Held(folder, handle)
+    if held.gone():
+        raise FileNotFoundError(folder)
+    return held
 
 
 def open_read_only(folder: Path) -> ox.Store:
@@ -204,9 +241,23 @@ def _fill(tmp: Path, sources: list[tuple[str, Path]], progress: Progress) -> int
 
 
 def _collect(stores: Path, keep: Path, limit: int = 8) -> None:
-    """Keep the newest stores only (readers of a removed store keep their open files on Linux)."""
+    """Keep the newest stores only, and any older one a reader holds (see `Held`)."""
     built = sorted((p for p in stores.iterdir() if p.is_dir() and not p.name.startswith(".")),
                    key=lambda p: p.stat().st_mtime, reverse=True)
     for old in built[limit:]:
-        if old != keep:
+        if old == keep:
+            continue
+        try:
+            handle = _lock_file(old)
+        except FileNotFoundError:
+            continue
+        try:
+            if handle is not None:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # in use: a later build collects it
             shutil.rmtree(old, ignore_errors=True)
+        finally:
+            if handle is not None:
+                handle.close()
