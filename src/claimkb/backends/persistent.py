@@ -10,7 +10,8 @@ resolution would leave its times unchanged (git's "racy" files).
 
 Where: `$CLAIMKB_CACHE`, else `$XDG_CACHE_HOME/claimkb`, else `~/.cache/claimkb`. Two commands at once:
 the builder holds a lock and builds into a temporary folder that it renames into place; the other waits
-for the lock and then opens the finished store. Readers open read-only.
+for the lock and then opens the finished store. Readers open read-only, and hold the store's folder (a
+shared lock) so that removing older stores after a build never takes one they have yet to open.
 """
 
 from __future__ import annotations
