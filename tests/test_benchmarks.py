@@ -36,6 +36,9 @@ def test_the_benchmark_prints_one_row_per_engine_with_every_question(tmp_path):
     assert results["runs"]["400 embedded"]["build_peak"] > 0 and results["runs"]["400 floor"]["build_peak"] > 0
     assert results["startup"]["ratio"] > 0 and results["startup"]["floor_ratio"] > 0
     assert "| store build <= 1.05x Store.bulk_load |" in run.stdout
+    # the printing floor printed claimkb's table of `disagreements --quantity`, byte for byte
+    printed = results["runs"]["400 embedded"]["print_floor"]
+    assert printed["same"] is True and printed["bytes"] > 0 and printed["cold"] > 0
 
 
 @pytest.mark.slow
