@@ -103,9 +103,12 @@ def to_term(term) -> Term | None:
 class LocalBackend:
     name = "embedded"
 
-    def __init__(self, kb_dir: Path, ontology: Path | None = None, progress: Progress | None = None) -> None:
+    def __init__(self, kb_dir: Path, ontology: Path | None = None, progress: Progress | None = None,
+                 loaded: ox.Store | Held | None = None) -> None:
+        """The knowledge base in `kb_dir`, loaded by `load_store` (or `loaded`: see `over`)."""
         self.kb_dir = kb_dir
-        loaded = load_store(kb_dir, ontology, progress)
+        if loaded is None:
+            loaded = load_store(kb_dir, ontology, progress)
         self.tables = None  # the comparison tables of a persistent store (see tables.py)
         self._store: ox.Store | None = None
         self._held: Held | None = None
@@ -122,10 +125,7 @@ class LocalBackend:
     @classmethod
     def over(cls, store: ox.Store, kb_dir: Path = Path(".")) -> LocalBackend:
         """A backend over a store made elsewhere (a test's, a tool's), without the knowledge base's files."""
-        backend = cls.__new__(cls)
-        backend.kb_dir, backend.tables, backend._store, backend._held = kb_dir, None, store, None
-        backend._opening = threading.Lock()
-        return backend
+        return cls(kb_dir, loaded=store)
 
     @property
     def store(self) -> ox.Store:

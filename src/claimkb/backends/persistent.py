@@ -99,17 +99,12 @@ class Held:
 
 def _lock_file(folder: Path):
     """The folder's `readers.lock`, opened (made when missing); None where it cannot be made."""
-    path = folder / READERS
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
+    try:  # O_CREAT opens an existing file without writing to the folder (a read-only cache)
+        fd = os.open(folder / READERS, os.O_RDONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     except FileNotFoundError:
-        try:
-            fd = os.open(path, flags | os.O_CREAT, 0o644)
-        except FileNotFoundError:
-            raise  # the folder itself is gone
-        except OSError:
-            return None
+        raise  # the folder itself is gone
+    except OSError:  # it cannot be made there
+        return None
     return os.fdopen(fd, "rb")
 
 
